@@ -1,0 +1,212 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using PipeNet.Internal;
+
+namespace PipeNet;
+
+public sealed partial class ConnectionDispatcher
+{
+    private async Task AcceptLoopAsync(IConnectionListener listener)
+    {
+        TimeSpan backoff = s_minAcceptBackoff;
+        CancellationToken stopping = _stopAccepting.Token;
+        while (true)
+        {
+            ConnectionContext? connection;
+            try
+            {
+                connection = await listener.AcceptAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (IsTransientAcceptError(ex, out string code))
+            {
+                // libuv's rule: out of descriptors is not fatal. Back off (doubling up to 1 s) so a full
+                // process table does not spin a core, then try again; the connections waiting in the
+                // backlog are served as soon as descriptors free up.
+                DispatcherLog.AcceptRetrying(_logger, listener.EndPoint, code, backoff.TotalMilliseconds, ex);
+                try
+                {
+                    await Task.Delay(backoff, _options.TimeProvider, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, s_maxAcceptBackoff.Ticks));
+                continue;
+            }
+            catch (Exception ex)
+            {
+                if (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                DispatcherLog.AcceptLoopFaulted(_logger, listener.EndPoint, ex);
+                _completion.TrySetException(ex);
+                return;
+            }
+
+            if (connection is null)
+            {
+                return; // The listener was unbound.
+            }
+
+            backoff = s_minAcceptBackoff;
+            Admit(connection);
+        }
+    }
+
+    private static bool IsTransientAcceptError(Exception exception, out string code)
+    {
+        code = NetException.GetCode(exception) ?? string.Empty;
+        return code is NetErrorCode.TooManyOpenFiles or NetErrorCode.FileTableOverflow or NetErrorCode.ConnectionAborted
+            or NetErrorCode.ConnectionReset or NetErrorCode.NoBufferSpace;
+    }
+
+    private void Admit(ConnectionContext connection)
+    {
+        // Reserve a slot with a compare-exchange so ConnectionCount never overshoots the limit, not even
+        // for an instant, when several accept loops race.
+        while (true)
+        {
+            int count = Volatile.Read(ref _connectionCount);
+            if (_options.MaxConnections is { } max && count >= max)
+            {
+                _ = DropAsync(connection, count, max);
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _connectionCount, count + 1, count) == count)
+            {
+                break;
+            }
+        }
+
+        Interlocked.Increment(ref _acceptedCount);
+        NetMetrics.AcceptedConnections.Add(1);
+        NetMetrics.ActiveConnections.Add(1);
+
+        if (connection.Features.Get<IConnectionBytesFeature>() is not { } bytes)
+        {
+            var counting = new CountingDuplexPipe(connection.Transport);
+            connection.Transport = counting;
+            connection.Features.Set<IConnectionBytesFeature>(counting);
+            bytes = counting;
+        }
+
+        var tracked = new DispatchedConnection(Interlocked.Increment(ref _nextConnectionId), connection, bytes, _options.IdleTimeout, _options.TimeProvider);
+        connection.Features.Set<IConnectionIdleTimeoutFeature>(tracked);
+        _connections[tracked.Id] = tracked;
+
+        // The application runs off the accept loop so a slow first read never delays the next accept.
+        ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Dispatcher.RunConnectionAsync(state.Tracked), (Dispatcher: this, Tracked: tracked), preferLocal: false);
+    }
+
+    private async Task RunConnectionAsync(DispatchedConnection tracked)
+    {
+        ConnectionContext connection = tracked.Connection;
+        DispatcherLog.ConnectionAccepted(_logger, connection.ConnectionId, connection.RemoteEndPoint, connection.LocalEndPoint);
+        try
+        {
+            ApplySocketOptions(connection);
+            await _application(connection).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            DispatcherLog.ApplicationError(_logger, connection.ConnectionId, ex);
+            connection.Features.Get<IConnectionCloseReasonFeature>()?.TrySetCloseReason(ConnectionCloseReason.Error, ex);
+        }
+        finally
+        {
+            await DisposeConnectionAsync(tracked).ConfigureAwait(false);
+        }
+    }
+
+    private void ApplySocketOptions(ConnectionContext connection)
+    {
+        if (connection.Features.Get<ISocketOptionsFeature>() is not { } socketOptions)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_options.NoDelay is { } noDelay)
+            {
+                socketOptions.NoDelay = noDelay;
+            }
+
+            if (_options.KeepAlive is { } keepAlive)
+            {
+                socketOptions.SetKeepAlive(keepAlive);
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or NetException)
+        {
+            // A peer that reset before we got here makes setsockopt fail; the read loop reports that.
+            DispatcherLog.SocketOptionsFailed(_logger, connection.ConnectionId, ex);
+        }
+    }
+
+    private async Task DisposeConnectionAsync(DispatchedConnection tracked)
+    {
+        ConnectionContext connection = tracked.Connection;
+        try
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            DispatcherLog.ApplicationError(_logger, connection.ConnectionId, ex);
+        }
+
+        _connections.TryRemove(tracked.Id, out _);
+        TimeSpan duration = _options.TimeProvider.GetElapsedTime(tracked.StartTimestamp);
+        long bytesRead = tracked.BytesRead, bytesWritten = tracked.BytesWritten;
+        NetMetrics.ActiveConnections.Add(-1);
+        NetMetrics.ConnectionDuration.Record(duration.TotalSeconds);
+        NetMetrics.BytesReceived.Add(bytesRead);
+        NetMetrics.BytesSent.Add(bytesWritten);
+        DispatcherLog.ConnectionClosed(_logger, connection.ConnectionId, duration.TotalMilliseconds, bytesRead, bytesWritten);
+
+        if (Interlocked.Decrement(ref _connectionCount) == 0)
+        {
+            lock (_lock)
+            {
+                _allClosed?.TrySetResult();
+            }
+        }
+    }
+
+    private async Task DropAsync(ConnectionContext connection, int count, int max)
+    {
+        Interlocked.Increment(ref _droppedCount);
+        NetMetrics.DroppedConnections.Add(1);
+        DispatcherLog.ConnectionDropped(_logger, connection.RemoteEndPoint, count, max);
+        connection.Features.Get<IConnectionCloseReasonFeature>()?.TrySetCloseReason(ConnectionCloseReason.Dropped);
+        var args = new ConnectionDroppedEventArgs(connection.LocalEndPoint, connection.RemoteEndPoint, max);
+        try
+        {
+            // A graceful close: the peer sees an orderly end of stream, as Node's drop does.
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            DispatcherLog.ApplicationError(_logger, connection.ConnectionId, ex);
+        }
+
+        try
+        {
+            ConnectionDropped?.Invoke(this, args);
+        }
+        catch (Exception ex)
+        {
+            DispatcherLog.DroppedHandlerError(_logger, ex);
+        }
+    }
+}

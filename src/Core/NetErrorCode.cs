@@ -1,0 +1,100 @@
+using System.Net.Sockets;
+
+namespace PipeNet;
+
+/// <summary>
+/// The stable error codes carried by <see cref="NetException.Code"/>. They follow the POSIX/Node.js
+/// names so code ported from rampart or Node can switch on the same strings.
+/// </summary>
+public static class NetErrorCode
+{
+    /// <summary>The local address is already bound by another socket.</summary>
+    public const string AddressInUse = "EADDRINUSE";
+    /// <summary>The requested local address does not belong to this machine.</summary>
+    public const string AddressNotAvailable = "EADDRNOTAVAIL";
+    /// <summary>Nothing listens at the remote address.</summary>
+    public const string ConnectionRefused = "ECONNREFUSED";
+    /// <summary>The peer reset the connection (RST).</summary>
+    public const string ConnectionReset = "ECONNRESET";
+    /// <summary>The connection was aborted locally (for example by the kernel while it sat in the accept queue).</summary>
+    public const string ConnectionAborted = "ECONNABORTED";
+    /// <summary>An operation did not complete in time (connect timeout, idle timeout).</summary>
+    public const string TimedOut = "ETIMEDOUT";
+    /// <summary>No route to the remote host.</summary>
+    public const string HostUnreachable = "EHOSTUNREACH";
+    /// <summary>The remote network is unreachable.</summary>
+    public const string NetworkUnreachable = "ENETUNREACH";
+    /// <summary>The network is down.</summary>
+    public const string NetworkDown = "ENETDOWN";
+    /// <summary>Permission denied by the file system or a privileged port.</summary>
+    public const string AccessDenied = "EACCES";
+    /// <summary>The operation needs a privilege the process lacks (for example raw sockets without CAP_NET_RAW).</summary>
+    public const string NotPermitted = "EPERM";
+    /// <summary>The process ran out of file descriptors.</summary>
+    public const string TooManyOpenFiles = "EMFILE";
+    /// <summary>The system ran out of file descriptors.</summary>
+    public const string FileTableOverflow = "ENFILE";
+    /// <summary>The kernel ran out of socket buffer space.</summary>
+    public const string NoBufferSpace = "ENOBUFS";
+    /// <summary>Writing to a connection whose sending side is already shut down.</summary>
+    public const string BrokenPipe = "EPIPE";
+    /// <summary>The socket is not connected.</summary>
+    public const string NotConnected = "ENOTCONN";
+    /// <summary>A host name did not resolve.</summary>
+    public const string NotFound = "ENOTFOUND";
+    /// <summary>A temporary name resolution failure.</summary>
+    public const string TryAgain = "EAI_AGAIN";
+    /// <summary>The operation was cancelled.</summary>
+    public const string Canceled = "ECANCELED";
+    /// <summary>An argument the kernel rejected.</summary>
+    public const string InvalidArgument = "EINVAL";
+    /// <summary>The address family is not supported on this machine (for example IPv6 disabled).</summary>
+    public const string AddressFamilyNotSupported = "EAFNOSUPPORT";
+    /// <summary>The protocol is not supported.</summary>
+    public const string ProtocolNotSupported = "EPROTONOSUPPORT";
+    /// <summary>A datagram was larger than the transport allows.</summary>
+    public const string MessageTooLong = "EMSGSIZE";
+    /// <summary>A Unix socket path points at a file that is not a socket, or the path is too long.</summary>
+    public const string InvalidPath = "EINVALIDPATH";
+    /// <summary>Any socket error without a more specific code.</summary>
+    public const string SocketError = "ESOCKET";
+
+    // Linux errno values that SocketError folds together and that users must tell apart.
+    private const int LinuxEPERM = 1;
+    private const int LinuxENFILE = 23;
+
+    /// <summary>
+    /// Translates a socket error into its stable code. This is the one place where PipeNet maps
+    /// <see cref="System.Net.Sockets.SocketError"/> values; every transport goes through it.
+    /// </summary>
+    /// <param name="error">The socket error.</param>
+    /// <param name="nativeErrorCode">The platform's own error number, when known (on Linux the errno), used to tell apart codes that <paramref name="error"/> folds together.</param>
+    /// <returns>The code, for example <c>ECONNRESET</c>.</returns>
+    public static string FromSocketError(SocketError error, int nativeErrorCode = 0) => error switch
+    {
+        System.Net.Sockets.SocketError.AddressAlreadyInUse => AddressInUse,
+        System.Net.Sockets.SocketError.AddressNotAvailable => AddressNotAvailable,
+        System.Net.Sockets.SocketError.ConnectionRefused => ConnectionRefused,
+        System.Net.Sockets.SocketError.ConnectionReset => ConnectionReset,
+        System.Net.Sockets.SocketError.ConnectionAborted => ConnectionAborted,
+        System.Net.Sockets.SocketError.TimedOut => TimedOut,
+        System.Net.Sockets.SocketError.HostUnreachable => HostUnreachable,
+        System.Net.Sockets.SocketError.NetworkUnreachable => NetworkUnreachable,
+        System.Net.Sockets.SocketError.NetworkDown => NetworkDown,
+        System.Net.Sockets.SocketError.AccessDenied when OperatingSystem.IsLinux() && nativeErrorCode == LinuxEPERM => NotPermitted,
+        System.Net.Sockets.SocketError.AccessDenied => AccessDenied,
+        System.Net.Sockets.SocketError.TooManyOpenSockets when OperatingSystem.IsLinux() && nativeErrorCode == LinuxENFILE => FileTableOverflow,
+        System.Net.Sockets.SocketError.TooManyOpenSockets => TooManyOpenFiles,
+        System.Net.Sockets.SocketError.NoBufferSpaceAvailable => NoBufferSpace,
+        System.Net.Sockets.SocketError.Shutdown => BrokenPipe,
+        System.Net.Sockets.SocketError.NotConnected => NotConnected,
+        System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.NoData => NotFound,
+        System.Net.Sockets.SocketError.TryAgain => TryAgain,
+        System.Net.Sockets.SocketError.OperationAborted => Canceled,
+        System.Net.Sockets.SocketError.InvalidArgument => InvalidArgument,
+        System.Net.Sockets.SocketError.AddressFamilyNotSupported => AddressFamilyNotSupported,
+        System.Net.Sockets.SocketError.ProtocolNotSupported => ProtocolNotSupported,
+        System.Net.Sockets.SocketError.MessageSize => MessageTooLong,
+        _ => SocketError,
+    };
+}
