@@ -1,0 +1,65 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+
+namespace PipeNet.Transport.Tcp.Internal;
+
+/// <summary>
+/// Fixed-size blocks on the pinned object heap, so the kernel can fill and drain them without the GC
+/// moving them and without per-operation pinning. Returned blocks are kept for reuse up to a cap, so a
+/// burst does not hold its peak memory forever.
+/// </summary>
+internal sealed class PinnedBlockMemoryPool : MemoryPool<byte>
+{
+    public const int BlockSize = 4096;
+
+    // 16384 blocks = 64 MiB retained at most; beyond that returned blocks go to the GC.
+    private const int MaxRetainedBlocks = 16384;
+
+    private readonly ConcurrentQueue<Block> _blocks = new();
+    private int _retained;
+    private bool _disposed;
+
+    public override int MaxBufferSize => BlockSize;
+
+    public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(minBufferSize, BlockSize);
+        if (_blocks.TryDequeue(out Block? block))
+        {
+            Interlocked.Decrement(ref _retained);
+            return block;
+        }
+
+        return new Block(this);
+    }
+
+    private void Return(Block block)
+    {
+        if (Volatile.Read(ref _disposed) || Interlocked.Increment(ref _retained) > MaxRetainedBlocks)
+        {
+            if (!Volatile.Read(ref _disposed))
+            {
+                Interlocked.Decrement(ref _retained);
+            }
+
+            return;
+        }
+
+        _blocks.Enqueue(block);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        Volatile.Write(ref _disposed, true);
+        _blocks.Clear();
+    }
+
+    private sealed class Block(PinnedBlockMemoryPool pool) : IMemoryOwner<byte>
+    {
+        private readonly byte[] _array = GC.AllocateUninitializedArray<byte>(BlockSize, pinned: true);
+
+        public Memory<byte> Memory => _array;
+
+        public void Dispose() => pool.Return(this);
+    }
+}

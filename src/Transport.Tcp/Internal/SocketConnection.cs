@@ -1,0 +1,210 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace PipeNet.Transport.Tcp.Internal;
+
+/// <summary>
+/// A TCP or Unix stream socket as a <see cref="ConnectionContext"/>: two pipes and two pumps.
+/// </summary>
+/// <remarks>
+/// <code>
+///  socket ──receive loop──▶ input pipe ──▶ Transport.Input  (application reads)
+///  socket ◀──send loop──── output pipe ◀── Transport.Output (application writes)
+/// </code>
+/// Each direction ends on its own: the application completing Output sends FIN and leaves Input
+/// readable; the peer's FIN completes Input and leaves Output writable. The socket closes when both
+/// directions are done, or at once on <see cref="Abort"/> (RST).
+/// </remarks>
+internal sealed partial class SocketConnection : ConnectionContext,
+    IConnectionBytesFeature, ISocketOptionsFeature, IConnectionLifetimeFeature,
+    IConnectionLifetimeNotificationFeature, IConnectionEndPointFeature, IConnectionIdFeature,
+    IConnectionTransportFeature, IConnectionItemsFeature
+{
+    private static long s_lastId;
+
+    private readonly Socket _socket;
+    private readonly ILogger _logger;
+    private readonly Pipe _input;
+    private readonly Pipe _output;
+    private readonly SocketReceiver _receiver;
+    private readonly SocketSender _sender;
+    private readonly bool _waitForData;
+    private readonly CloseReasonFeature _closeReason = new();
+    private readonly CancellationTokenSource _connectionClosed = new();
+    private readonly CancellationTokenSource _closeRequested = new();
+    private readonly Lock _shutdownLock = new();
+    private readonly FeatureCollection _features = new(8);
+    private IDictionary<object, object?>? _items;
+    private Task _processing = Task.CompletedTask;
+    private Task _receiveLoop = Task.CompletedTask;
+    private Task _sendLoop = Task.CompletedTask;
+    private long _bytesRead;
+    private long _bytesWritten;
+    private bool _socketDisposed;
+    private volatile bool _aborted;
+    private Exception? _shutdownReason;
+
+    public SocketConnection(Socket socket, MemoryPool<byte> memoryPool, PipeScheduler ioScheduler, TcpTransportOptions options, ILogger logger)
+    {
+        _socket = socket;
+        _logger = logger;
+        _waitForData = options.WaitForDataBeforeAllocatingBuffer;
+        ConnectionId = "pn-" + Interlocked.Increment(ref s_lastId).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+        LocalEndPoint = socket.LocalEndPoint;
+        RemoteEndPoint = socket.RemoteEndPoint;
+
+        // The socket side of each pipe runs on the connection's I/O loop; the application side runs
+        // inline on that loop (no thread hop) unless the owner asked for the thread pool.
+        PipeScheduler applicationScheduler = options.DispatchToThreadPool ? PipeScheduler.ThreadPool : PipeScheduler.Inline;
+        long maxRead = options.MaxReadBufferSize ?? 0;
+        long maxWrite = options.MaxWriteBufferSize ?? 0;
+        _input = new Pipe(new PipeOptions(memoryPool, applicationScheduler, ioScheduler, maxRead, maxRead / 2, useSynchronizationContext: false));
+        _output = new Pipe(new PipeOptions(memoryPool, ioScheduler, applicationScheduler, maxWrite, maxWrite / 2, useSynchronizationContext: false));
+        _receiver = new SocketReceiver(ioScheduler);
+        _sender = new SocketSender(ioScheduler);
+        Transport = new DuplexPipe(_input.Reader, _output.Writer);
+
+        _features.Set<IConnectionBytesFeature>(this);
+        _features.Set<ISocketOptionsFeature>(this);
+        _features.Set<IConnectionLifetimeFeature>(this);
+        _features.Set<IConnectionLifetimeNotificationFeature>(this);
+        _features.Set<IConnectionEndPointFeature>(this);
+        _features.Set<IConnectionIdFeature>(this);
+        _features.Set<IConnectionTransportFeature>(this);
+        _features.Set<IConnectionItemsFeature>(this);
+        _features.Set<IConnectionCloseReasonFeature>(_closeReason);
+    }
+
+    public override string ConnectionId { get; set; }
+
+    public override IFeatureCollection Features => _features;
+
+    public override IDictionary<object, object?> Items
+    {
+        get => _items ??= new Dictionary<object, object?>();
+        set => _items = value;
+    }
+
+    public override IDuplexPipe Transport { get; set; }
+
+    public override EndPoint? LocalEndPoint { get; set; }
+
+    public override EndPoint? RemoteEndPoint { get; set; }
+
+    public override CancellationToken ConnectionClosed
+    {
+        get => _connectionClosed.Token;
+        set => throw new NotSupportedException("The transport owns the ConnectionClosed token.");
+    }
+
+    public CancellationToken ConnectionClosedRequested
+    {
+        get => _closeRequested.Token;
+        set => throw new NotSupportedException("The transport owns the ConnectionClosedRequested token.");
+    }
+
+    public long BytesRead => Volatile.Read(ref _bytesRead);
+
+    public long BytesWritten => Volatile.Read(ref _bytesWritten);
+
+    /// <summary>Starts both pumps. Called once, by the listener or connector that created the connection.</summary>
+    public void Start() => _processing = RunAsync();
+
+    public void RequestClose()
+    {
+        try
+        {
+            _closeRequested.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection already closed; nothing is left to ask.
+        }
+    }
+
+    public override void Abort(ConnectionAbortedException abortReason)
+    {
+        _closeReason.TrySetCloseReason(ConnectionCloseReason.Aborted, abortReason);
+        _aborted = true;
+
+        // Linger 0 turns the close into an RST, so the peer learns at once that its data was discarded.
+        Shutdown(abortReason, reset: true);
+
+        // Wake the send loop if it is waiting for application data; it then sees the socket is gone.
+        _output.Reader.CancelPendingRead();
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        // The application is done with both directions: flush what it wrote (the send loop then sends
+        // FIN), then close, which also ends a receive still waiting for the peer.
+        _closeReason.TrySetCloseReason(ConnectionCloseReason.LocalClose);
+        await _input.Reader.CompleteAsync().ConfigureAwait(false);
+        await _output.Writer.CompleteAsync().ConfigureAwait(false);
+        await _sendLoop.ConfigureAwait(false);
+        Shutdown(null, reset: false);
+        await _processing.ConfigureAwait(false);
+        _connectionClosed.Dispose();
+        _closeRequested.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        _receiveLoop = ReceiveLoopAsync();
+        _sendLoop = SendLoopAsync();
+        await _sendLoop.ConfigureAwait(false);
+        await _receiveLoop.ConfigureAwait(false);
+
+        Shutdown(null, reset: false);
+        _receiver.Dispose();
+        _sender.Dispose();
+
+        // ConnectionClosed callbacks are user code: never run them on the I/O loop.
+        ThreadPool.UnsafeQueueUserWorkItem(static cts => cts.Cancel(), _connectionClosed, preferLocal: false);
+    }
+
+    /// <summary>Closes the socket once. With <paramref name="reset"/> the close sends RST instead of FIN.</summary>
+    private void Shutdown(Exception? reason, bool reset)
+    {
+        lock (_shutdownLock)
+        {
+            if (_socketDisposed)
+            {
+                return;
+            }
+
+            _socketDisposed = true;
+            _shutdownReason = reason;
+            try
+            {
+                if (reset)
+                {
+                    _socket.LingerState = new LingerOption(true, 0);
+                }
+                else
+                {
+                    _socket.Shutdown(SocketShutdown.Both);
+                }
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // Best effort: the peer may already be gone, and the close below still releases the socket.
+            }
+
+            _socket.Dispose();
+        }
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
+}

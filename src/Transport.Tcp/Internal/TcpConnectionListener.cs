@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+
+namespace PipeNet.Transport.Tcp.Internal;
+
+/// <summary>A listening TCP or Unix socket whose accepted sockets become <see cref="SocketConnection"/>s.</summary>
+internal sealed class TcpConnectionListener : IConnectionListener
+{
+    private readonly Socket _listenSocket;
+    private readonly SocketConnectionFactory _connections;
+    private readonly ILogger _logger;
+    private readonly string? _unixFilePath;
+    private int _unbound;
+
+    private TcpConnectionListener(Socket listenSocket, EndPoint endPoint, string? unixFilePath, TcpTransportOptions options, ILogger logger)
+    {
+        _listenSocket = listenSocket;
+        _unixFilePath = unixFilePath;
+        _logger = logger;
+        EndPoint = endPoint;
+        _connections = new SocketConnectionFactory(options, logger);
+    }
+
+    public EndPoint EndPoint { get; }
+
+    public static TcpConnectionListener Bind(EndPoint endPoint, TcpTransportOptions options, ILogger logger)
+    {
+        Socket socket = endPoint switch
+        {
+            FileHandleEndPoint handle => new Socket(new SafeSocketHandle((nint)handle.FileHandle, ownsHandle: true)),
+            UnixDomainSocketEndPoint => new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified),
+            IPEndPoint ip => new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp),
+            _ => throw new ArgumentException($"TCP listeners take an IPEndPoint, a UnixDomainSocketEndPoint or a FileHandleEndPoint, not {endPoint.GetType().Name}.", nameof(endPoint)),
+        };
+
+        string? unixFilePath = null;
+        try
+        {
+            switch (endPoint)
+            {
+                case IPEndPoint ip:
+                    if (ip.AddressFamily == AddressFamily.InterNetworkV6 && ip.Address.Equals(IPAddress.IPv6Any))
+                    {
+                        socket.DualMode = options.DualMode;
+                    }
+
+                    ListenSocketOptions.Apply(socket, options);
+                    socket.Bind(ip);
+                    break;
+                case UnixDomainSocketEndPoint unix:
+                    unixFilePath = UnixSocketPath.GetFilePath(unix);
+                    BindUnix(socket, unix, unixFilePath, options, logger);
+                    break;
+            }
+
+            socket.Listen(options.Backlog);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw NetException.FromSocketException(ex, $"listen {Describe(endPoint)}");
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        EndPoint bound = socket.LocalEndPoint ?? endPoint;
+        TcpLog.Bound(logger, bound);
+        return new TcpConnectionListener(socket, bound, unixFilePath, options, logger);
+    }
+
+    public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listenSocket.AcceptAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return null; // Unbound.
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.OperationAborted && Volatile.Read(ref _unbound) != 0)
+            {
+                return null;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
+            {
+                // The peer gave up while queued in the backlog: nothing to serve, keep accepting.
+                TcpLog.AcceptedConnectionGone(_logger, EndPoint, NetErrorCode.FromSocketError(ex.SocketErrorCode));
+                continue;
+            }
+            catch (SocketException ex)
+            {
+                throw NetException.FromSocketException(ex, $"accept {Describe(EndPoint)}");
+            }
+
+            try
+            {
+                return _connections.Create(socket);
+            }
+            catch (SocketException ex)
+            {
+                // Reading the endpoints of a socket the peer already reset fails; drop it and go on.
+                TcpLog.AcceptedConnectionGone(_logger, EndPoint, NetErrorCode.FromSocketError(ex.SocketErrorCode));
+                socket.Dispose();
+            }
+        }
+    }
+
+    public ValueTask UnbindAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _unbound, 1) == 0)
+        {
+            _listenSocket.Dispose();
+            if (_unixFilePath is not null)
+            {
+                // As Node: the server that created the socket file removes it when it stops listening.
+                File.Delete(_unixFilePath);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await UnbindAsync().ConfigureAwait(false);
+        _connections.Dispose();
+    }
+
+    internal static string Describe(EndPoint endPoint) => endPoint switch
+    {
+        UnixDomainSocketEndPoint unix => "unix:" + unix,
+        FileHandleEndPoint handle => "fd:" + handle.FileHandle,
+        _ => endPoint.ToString() ?? endPoint.GetType().Name,
+    };
+
+    private static void BindUnix(Socket socket, UnixDomainSocketEndPoint endPoint, string? path, TcpTransportOptions options, ILogger logger)
+    {
+        try
+        {
+            socket.Bind(endPoint);
+            return;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse && path is not null)
+        {
+            if (!UnixSocketPath.IsSocketFile(path))
+            {
+                throw new NetException(NetErrorCode.AddressInUse, $"listen unix:{path}: the path exists and is not a socket; PipeNet never removes it.", ex);
+            }
+
+            if (UnixSocketPath.IsLive(endPoint))
+            {
+                throw new NetException(NetErrorCode.AddressInUse, $"listen unix:{path}: another server is accepting connections on this socket.", ex);
+            }
+
+            if (!options.UnlinkStaleUnixSocket)
+            {
+                throw new NetException(NetErrorCode.AddressInUse, $"listen unix:{path}: a stale socket file is in the way (nothing accepts on it); delete it or set UnlinkStaleUnixSocket.", ex);
+            }
+        }
+
+        File.Delete(path);
+        TcpLog.StaleUnixSocketRemoved(logger, path);
+        socket.Bind(endPoint);
+    }
+}
