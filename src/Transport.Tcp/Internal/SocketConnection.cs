@@ -116,17 +116,7 @@ internal sealed partial class SocketConnection : ConnectionContext,
     /// <summary>Starts both pumps. Called once, by the listener or connector that created the connection.</summary>
     public void Start() => _processing = RunAsync();
 
-    public void RequestClose()
-    {
-        try
-        {
-            _closeRequested.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The connection already closed; nothing is left to ask.
-        }
-    }
+    public void RequestClose() => _closeRequested.Cancel();
 
     public override void Abort(ConnectionAbortedException abortReason)
     {
@@ -150,8 +140,9 @@ internal sealed partial class SocketConnection : ConnectionContext,
         await _sendLoop.ConfigureAwait(false);
         Shutdown(null, reset: false);
         await _processing.ConfigureAwait(false);
-        _connectionClosed.Dispose();
-        _closeRequested.Dispose();
+
+        // The two token sources are not disposed: they own no timer, and ConnectionClosed is
+        // cancelled on the thread pool, possibly after this returns.
     }
 
     private async Task RunAsync()

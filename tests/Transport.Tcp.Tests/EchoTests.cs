@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using PipeNet.Tests;
+
+namespace PipeNet.Transport.Tcp.Tests;
+
+public sealed class EchoTests
+{
+    public static TheoryData<string> EndPoints => new() { "ipv4", "ipv6", "dual-stack", "unix-path", "unix-abstract" };
+
+    [Theory]
+    [MemberData(nameof(EndPoints))]
+    public async Task EchoesOverEveryKindOfEndPoint(string kind)
+    {
+        string? path = null;
+        EndPoint bindTo = kind switch
+        {
+            "ipv4" => new IPEndPoint(IPAddress.Loopback, 0),
+            "ipv6" => new IPEndPoint(IPAddress.IPv6Loopback, 0),
+            "dual-stack" => new IPEndPoint(IPAddress.IPv6Any, 0),
+            "unix-path" => new UnixDomainSocketEndPoint(path = Path.Combine(Path.GetTempPath(), $"pipenet-{Guid.NewGuid():N}.sock")),
+            _ => new UnixDomainSocketEndPoint($"\0pipenet-{Guid.NewGuid():N}"),
+        };
+
+        await using ListenerHarness server = await ListenerHarness.StartAsync(bindTo);
+        EndPoint connectTo = kind == "dual-stack"
+            ? new IPEndPoint(IPAddress.Loopback, ((IPEndPoint)server.EndPoint).Port) // IPv4 client, IPv6 socket
+            : server.EndPoint;
+
+        using Socket client = await SocketTestExtensions.ConnectAsync(connectTo);
+        await using var connection = await server.AcceptAsync();
+        Task echo = EchoApplication.RunAsync(connection);
+
+        byte[] message = Encoding.UTF8.GetBytes($"hello over {kind}");
+        await client.SendAsync(message).WithTimeout();
+        Assert.Equal(message, await client.ReceiveExactlyAsync(message.Length));
+
+        client.Shutdown(SocketShutdown.Send);
+        await echo.WithTimeout();
+        if (path is not null)
+        {
+            Assert.True(File.Exists(path));
+        }
+    }
+
+    [Fact]
+    public async Task ReportsTheRealPortWhenBoundToPortZero()
+    {
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
+        var endPoint = Assert.IsType<IPEndPoint>(server.EndPoint);
+        Assert.NotEqual(0, endPoint.Port);
+        Assert.Equal(IPAddress.Loopback, endPoint.Address);
+    }
+}
