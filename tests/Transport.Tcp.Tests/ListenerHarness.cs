@@ -22,5 +22,8 @@ internal sealed class ListenerHarness : IAsyncDisposable
     public async Task<ConnectionContext> AcceptAsync() =>
         await _listener.AcceptAsync().AsTask().WithTimeout() ?? throw new InvalidOperationException("The listener was unbound.");
 
+    public async Task<ConnectionContext> AcceptWithTokenAsync(CancellationToken cancellationToken) =>
+        await _listener.AcceptAsync(cancellationToken) ?? throw new InvalidOperationException("The listener was unbound.");
+
     public async ValueTask DisposeAsync() => await _listener.DisposeAsync();
 }

@@ -40,6 +40,11 @@ internal sealed class TcpConnectionListener : IConnectionListener
         {
             switch (endPoint)
             {
+                case FileHandleEndPoint:
+                    // An inherited descriptor may be in blocking mode, and accepted sockets inherit it;
+                    // a blocking socket would turn the pumps' receives into blocking calls.
+                    socket.Blocking = false;
+                    break;
                 case IPEndPoint ip:
                     if (ip.AddressFamily == AddressFamily.InterNetworkV6 && ip.Address.Equals(IPAddress.IPv6Any))
                     {

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using PipeNet.Tests;
+using PipeNet.Transport.Tcp.Internal;
+
+namespace PipeNet.Transport.Tcp.Tests;
+
+public sealed class BackpressureTests
+{
+    private const long MaxRead = 256 * 1024;
+    private const long MaxWrite = 64 * 1024;
+
+    [Fact]
+    public async Task SlowApplicationStopsSocketReadsAndBuffersNoMoreThanTheThreshold()
+    {
+        const long total = 200L * 1024 * 1024;
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { MaxReadBufferSize = MaxRead });
+        using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
+        await using var connection = await server.AcceptAsync();
+        var bytes = connection.Features.Get<IConnectionBytesFeature>()!;
+
+        byte[] chunk = new byte[1024 * 1024];
+        Task send = Task.Run(async () =>
+        {
+            for (long sent = 0; sent < total; sent += chunk.Length)
+            {
+                await client.SendAsync(chunk);
+            }
+
+            client.Shutdown(SocketShutdown.Send);
+        });
+
+        // The application reads nothing. The transport fills its pipe up to the pause threshold and
+        // then stops reading the socket; watch it for a while and record the most it ever buffered.
+        long peak = 0;
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(1.5))
+        {
+            peak = Math.Max(peak, bytes.BytesRead);
+            await Task.Yield();
+        }
+
+        Assert.False(send.IsCompleted, "The peer could send everything although nobody read it.");
+        Assert.InRange(peak, 1, MaxRead + PinnedBlockMemoryPool.BlockSize);
+
+        // Now the application catches up, and every byte arrives.
+        long received = 0;
+        while (true)
+        {
+            ReadResult result = await connection.Transport.Input.ReadAsync().WithTimeout();
+            received += result.Buffer.Length;
+            connection.Transport.Input.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                break;
+            }
+        }
+
+        await send.WithTimeout();
+        Assert.Equal(total, received);
+    }
+
+    [Fact]
+    public async Task PeerThatStopsReadingStopsTheWriterWithBoundedBuffering()
+    {
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { MaxWriteBufferSize = MaxWrite });
+        using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
+        client.ReceiveBufferSize = 64 * 1024;
+        await using var connection = await server.AcceptAsync();
+        var bytes = connection.Features.Get<IConnectionBytesFeature>()!;
+        PipeWriter output = connection.Transport.Output;
+
+        // Write until a flush stays pending: the kernel buffers are full and the pipe is over its
+        // threshold, so the application is told to wait.
+        byte[] chunk = new byte[16 * 1024];
+        long written = 0;
+        Task<FlushResult>? stalled = null;
+        for (int i = 0; i < 100_000 && stalled is null; i++)
+        {
+            ValueTask<FlushResult> flush = output.WriteAsync(chunk);
+            written += chunk.Length;
+            if (!flush.IsCompleted)
+            {
+                Task<FlushResult> waiting = flush.AsTask();
+                if (await Task.WhenAny(waiting, Task.Delay(500)) != waiting)
+                {
+                    stalled = waiting;
+                }
+            }
+        }
+
+        Assert.NotNull(stalled);
+        long buffered = written - bytes.BytesWritten;
+        Assert.InRange(buffered, 1, MaxWrite + chunk.Length);
+
+        // The peer reads again: the flush completes and everything written arrives.
+        Task<long> drain = Task.Run(client.ReceiveToEndAsync);
+        await stalled.WithTimeout();
+        await output.CompleteAsync();
+        Assert.Equal(written, await drain.WithTimeout());
+    }
+}

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using PipeNet.Tests;
+
+namespace PipeNet.Transport.Tcp.Tests;
+
+public sealed class TcpConnectorTests
+{
+    [Fact]
+    public async Task ConnectsAndExchangesData()
+    {
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
+        using var connector = new TcpConnector();
+        await using var client = await connector.ConnectAsync(server.EndPoint).AsTask().WithTimeout();
+        await using var accepted = await server.AcceptAsync();
+        Task echo = EchoApplication.RunAsync(accepted);
+
+        await client.Transport.Output.WriteAsync("ping"u8.ToArray());
+        var result = await client.Transport.Input.ReadAtLeastAsync(4).WithTimeout();
+        Assert.Equal("ping", Encoding.ASCII.GetString(result.Buffer));
+        client.Transport.Input.AdvanceTo(result.Buffer.End);
+        Assert.Equal(accepted.RemoteEndPoint, client.LocalEndPoint);
+    }
+
+    [Fact]
+    public async Task RefusedConnectFailsWithEconnrefused()
+    {
+        // Bind a port and close it again: nothing listens there any more.
+        EndPoint closed;
+        await using (ListenerHarness server = await ListenerHarness.StartLoopbackAsync())
+        {
+            closed = server.EndPoint;
+        }
+
+        using var connector = new TcpConnector();
+        var error = await Assert.ThrowsAsync<NetException>(() => connector.ConnectAsync(closed).AsTask().WithTimeout());
+        Assert.Equal(NetErrorCode.ConnectionRefused, error.Code);
+        Assert.Contains(closed.ToString()!, error.Message);
+    }
+
+    [Fact]
+    public async Task BindsTheRequestedLocalEndPointFirst()
+    {
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
+        using var connector = new TcpConnector();
+        var local = new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0);
+        await using var client = await connector.ConnectAsync(server.EndPoint, new TcpConnectOptions { LocalEndPoint = local }).AsTask().WithTimeout();
+        await using var accepted = await server.AcceptAsync();
+        Assert.Equal(IPAddress.Parse("127.0.0.2"), ((IPEndPoint)accepted.RemoteEndPoint!).Address);
+    }
+
+    [Fact]
+    public async Task ConnectTimeoutFailsWithEtimedout()
+    {
+        // A listener whose backlog is full and that never accepts: further SYNs are dropped by the
+        // kernel, so a connect waits until our timeout.
+        using var full = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        full.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        full.Listen(0);
+        var fillers = new List<Socket>();
+        using var connector = new TcpConnector();
+        var options = new TcpConnectOptions { ConnectTimeout = TimeSpan.FromMilliseconds(300) };
+        try
+        {
+            NetException? timedOut = null;
+            for (int i = 0; i < 16 && timedOut is null; i++)
+            {
+                try
+                {
+                    await using var c = await connector.ConnectAsync(full.LocalEndPoint!, options).AsTask().WithTimeout();
+                    var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                    fillers.Add(filler);
+                }
+                catch (NetException ex)
+                {
+                    timedOut = ex;
+                }
+            }
+
+            Assert.NotNull(timedOut);
+            Assert.Equal(NetErrorCode.TimedOut, timedOut.Code);
+        }
+        finally
+        {
+            fillers.ForEach(f => f.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task ConnectsToAUnixSocketAndToAHostName()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"pipenet-{Guid.NewGuid():N}.sock");
+        await using (ListenerHarness unixServer = await ListenerHarness.StartAsync(new UnixDomainSocketEndPoint(path)))
+        {
+            using var connector = new TcpConnector();
+            await using var client = await connector.ConnectAsync(new UnixDomainSocketEndPoint(path)).AsTask().WithTimeout();
+            await using var accepted = await unixServer.AcceptAsync();
+            Assert.False(client.Features.Get<ISocketOptionsFeature>()!.NoDelay);
+        }
+
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
+        using var byName = new TcpConnector();
+        await using var named = await byName.ConnectAsync(new DnsEndPoint("localhost", ((IPEndPoint)server.EndPoint).Port)).AsTask().WithTimeout();
+        Assert.NotNull(named.RemoteEndPoint);
+    }
+
+    [Fact]
+    public async Task RejectsBadArguments()
+    {
+        using var connector = new TcpConnector();
+        await Assert.ThrowsAsync<ArgumentNullException>(() => connector.ConnectAsync(null!).AsTask());
+        await Assert.ThrowsAsync<ArgumentNullException>(() => connector.ConnectAsync(new IPEndPoint(IPAddress.Loopback, 1), null!).AsTask());
+        var wrongType = await Assert.ThrowsAsync<ArgumentException>(() => connector.ConnectAsync(new FakeEndPoint()).AsTask());
+        Assert.Equal("endpoint", wrongType.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TcpConnectOptions { ConnectTimeout = TimeSpan.Zero });
+    }
+
+    private sealed class FakeEndPoint : EndPoint;
+}
