@@ -15,3 +15,21 @@ internal static class TimeoutExtensions
 
     public static Task<T> WithTimeout<T>(this ValueTask<T> task, TimeSpan? timeout = null) => task.AsTask().WaitAsync(timeout ?? DefaultTimeout);
 }
+
+/// <summary>Waits for a condition that has no event of its own (a counter), failing after the default timeout.</summary>
+internal static class Until
+{
+    public static async Task TrueAsync(Func<bool> condition, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (deadline.Elapsed > TimeoutExtensions.DefaultTimeout)
+            {
+                throw new TimeoutException($"Timed out waiting until {what}.");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+}
