@@ -10,7 +10,20 @@ Task("Build")
     DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration });
 });
 
+// Real peers the tests talk to (openssl, node, ...): installed with apt-get when missing.
+Task("TestDeps")
+    .WithCriteria(IsRunningOnLinux())
+    .Does(() =>
+{
+    var exit = StartProcess("bash", new ProcessSettings { Arguments = "./scripts/install-test-deps.sh" });
+    if (exit != 0)
+    {
+        throw new Exception($"scripts/install-test-deps.sh failed with exit code {exit}.");
+    }
+});
+
 Task("Test")
+    .IsDependentOn("TestDeps")
     .IsDependentOn("Build")
     .Does(() =>
 {
