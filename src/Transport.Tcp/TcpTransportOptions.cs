@@ -18,7 +18,10 @@ public sealed class TcpTransportOptions
     }
 
     /// <summary>SO_REUSEADDR on listening sockets: rebind a port whose old connections linger in TIME_WAIT.</summary>
-    /// <remarks>Defaults to <c>true</c>.</remarks>
+    /// <remarks>
+    /// Defaults to <c>true</c>. On Unix, .NET's bind always sets SO_REUSEADDR; with <c>false</c> PipeNet
+    /// clears it again right after the bind, so it governs later binds against this listener's port.
+    /// </remarks>
     public bool ReuseAddress { get; set; } = true;
 
     /// <summary>

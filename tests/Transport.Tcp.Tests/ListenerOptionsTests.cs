@@ -57,6 +57,18 @@ public sealed class ListenerOptionsTests
         }
     }
 
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 0)]
+    public async Task ReuseAddressIsWhatTheListeningSocketReports(bool reuseAddress, int expected)
+    {
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { ReuseAddress = reuseAddress });
+
+        // Read it back from the kernel through the listening socket's descriptor (SOL_SOCKET, SO_REUSEADDR).
+        int fd = FindListeningDescriptor(((IPEndPoint)server.EndPoint).Port);
+        Assert.Equal(expected, GetSocketOptionInt(fd, 1, 2));
+    }
+
     [Fact]
     public async Task WithoutReusePortASecondListenerIsRefused()
     {
@@ -175,5 +187,36 @@ public sealed class ListenerOptionsTests
 
     [DllImport("libc", EntryPoint = "dup")]
     private static extern int DuplicateDescriptor(int fd);
+
+    [DllImport("libc", EntryPoint = "getsockopt")]
+    private static extern int GetSockOpt(int fd, int level, int name, ref int value, ref int length);
+
+    [DllImport("libc", EntryPoint = "getsockname")]
+    private static extern int GetSockName(int fd, byte[] address, ref int length);
+
+    private static int GetSocketOptionInt(int fd, int level, int name)
+    {
+        int value = -1, length = sizeof(int);
+        Assert.Equal(0, GetSockOpt(fd, level, name, ref value, ref length));
+        return value;
+    }
+
+    private static int FindListeningDescriptor(int port)
+    {
+        // Walk this process's descriptors for the socket bound to the port (sockaddr_in: port big-endian at offset 2).
+        foreach (string entry in Directory.GetFiles("/proc/self/fd"))
+        {
+            int fd = int.Parse(Path.GetFileName(entry), System.Globalization.CultureInfo.InvariantCulture);
+            byte[] address = new byte[128];
+            int length = address.Length;
+            if (GetSockName(fd, address, ref length) == 0 && BitConverter.ToUInt16(address, 0) == (ushort)AddressFamily.InterNetwork
+                && (address[2] << 8 | address[3]) == port && GetSocketOptionInt(fd, 1, 30) == 1) // SO_ACCEPTCONN
+            {
+                return fd;
+            }
+        }
+
+        throw new InvalidOperationException($"No listening socket on port {port}.");
+    }
 #pragma warning restore SYSLIB1054
 }

@@ -51,8 +51,7 @@ internal sealed class TcpConnectionListener : IConnectionListener
                         socket.DualMode = options.DualMode;
                     }
 
-                    ListenSocketOptions.Apply(socket, options);
-                    socket.Bind(ip);
+                    ListenSocketOptions.Bind(socket, ip, options);
                     break;
                 case UnixDomainSocketEndPoint unix:
                     unixFilePath = UnixSocketPath.GetFilePath(unix);
