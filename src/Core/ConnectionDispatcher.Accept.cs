@@ -99,8 +99,8 @@ public sealed partial class ConnectionDispatcher
             bytes = counting;
         }
 
-        var tracked = new DispatchedConnection(Interlocked.Increment(ref _nextConnectionId), connection, bytes, _options.IdleTimeout, _options.TimeProvider);
-        connection.Features.Set<IConnectionIdleTimeoutFeature>(tracked);
+        IConnectionIdleTimeoutFeature clock = _idleMonitor.Track(connection, _options.IdleTimeout);
+        var tracked = new DispatchedConnection(Interlocked.Increment(ref _nextConnectionId), connection, bytes, clock, _options.TimeProvider.GetTimestamp());
         _connections[tracked.Id] = tracked;
 
         // The application runs off the accept loop so a slow first read never delays the next accept.
@@ -166,8 +166,9 @@ public sealed partial class ConnectionDispatcher
         }
 
         _connections.TryRemove(tracked.Id, out _);
+        _idleMonitor.Untrack(tracked.IdleClock);
         TimeSpan duration = _options.TimeProvider.GetElapsedTime(tracked.StartTimestamp);
-        long bytesRead = tracked.BytesRead, bytesWritten = tracked.BytesWritten;
+        long bytesRead = tracked.Bytes.BytesRead, bytesWritten = tracked.Bytes.BytesWritten;
         NetMetrics.ActiveConnections.Add(-1);
         NetMetrics.ConnectionDuration.Record(duration.TotalSeconds);
         NetMetrics.BytesReceived.Add(bytesRead);

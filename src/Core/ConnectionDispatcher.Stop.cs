@@ -67,7 +67,7 @@ public sealed partial class ConnectionDispatcher
         }
         finally
         {
-            _heartbeat.Dispose();
+            _idleMonitor.Dispose();
         }
 
         _completion.TrySetResult();

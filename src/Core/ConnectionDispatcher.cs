@@ -34,7 +34,7 @@ public sealed partial class ConnectionDispatcher : IAsyncDisposable
     private readonly List<(IConnectionListener Listener, Task AcceptLoop)> _listeners = [];
     private readonly CancellationTokenSource _stopAccepting = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ConnectionHeartbeat _heartbeat;
+    private readonly ConnectionIdleMonitor _idleMonitor;
     private readonly Lock _lock = new();
     private TaskCompletionSource? _allClosed;
     private Task? _stopTask;
@@ -54,7 +54,7 @@ public sealed partial class ConnectionDispatcher : IAsyncDisposable
         _application = application;
         _options = options ?? new ConnectionDispatcherOptions();
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("PipeNet.ConnectionDispatcher");
-        _heartbeat = new ConnectionHeartbeat(_connections, _options.TimeProvider, _options.HeartbeatInterval, _logger);
+        _idleMonitor = new ConnectionIdleMonitor(_options.TimeProvider, _options.HeartbeatInterval, loggerFactory);
     }
 
     /// <summary>The live policy. Changing it affects connections accepted from then on.</summary>
