@@ -133,13 +133,17 @@ public sealed partial class ConnectionDispatcher : IAsyncDisposable
     /// Stops accepting at once, lets open connections finish for up to <paramref name="timeout"/>, then
     /// aborts the rest and waits for them to close. Calling it again returns the same task.
     /// </summary>
-    /// <param name="timeout">The grace period for open connections.</param>
+    /// <param name="timeout">The grace period for open connections; <see cref="Timeout.InfiniteTimeSpan"/> waits for them however long they take.</param>
     /// <param name="cancellationToken">Ends the grace period early (connections are then aborted).</param>
     /// <returns>A task that completes when every connection has closed.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative (other than infinite).</exception>
     public Task StopAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        if (timeout != Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        }
+
         lock (_lock)
         {
             return _stopTask ??= StopCoreAsync(timeout, cancellationToken);

@@ -56,6 +56,10 @@ public static class NetErrorCode
     public const string MessageTooLong = "EMSGSIZE";
     /// <summary>A Unix socket path points at a file that is not a socket, or the path is too long.</summary>
     public const string InvalidPath = "EINVALIDPATH";
+    /// <summary>A write after the writing side was ended (Node's code).</summary>
+    public const string WriteAfterEnd = "ERR_STREAM_WRITE_AFTER_END";
+    /// <summary>An operation on a destroyed socket (Node's code).</summary>
+    public const string Destroyed = "ERR_STREAM_DESTROYED";
     /// <summary>Any socket error without a more specific code.</summary>
     public const string SocketError = "ESOCKET";
 

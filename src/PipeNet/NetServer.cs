@@ -1,0 +1,168 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using PipeNet.Transport.Tcp;
+
+namespace PipeNet;
+
+/// <summary>
+/// A TCP or Unix socket server with rampart/Node events: <c>connection</c>, <c>listening</c>,
+/// <c>close</c>, <c>error</c> and <c>drop</c>. Built on <see cref="ConnectionDispatcher"/>.
+/// </summary>
+public sealed partial class NetServer : EventEmitter<NetServer>
+{
+    private readonly ServerOptions _options;
+    private readonly ConnectionDispatcherOptions _policy;
+    private readonly EventSlot _connection;
+    private readonly EventSlot _listening;
+    private readonly EventSlot _close;
+    private readonly EventSlot _error;
+    private readonly EventSlot _drop;
+    private readonly Lock _lock = new();
+    private readonly HashSet<NetSocket> _sockets = [];
+    private ConnectionDispatcher? _dispatcher;
+    private IReadOnlyList<EndPoint> _endPoints = [];
+    private bool _closing;
+
+    /// <summary>Creates a server; <c>Listen</c> starts it.</summary>
+    /// <param name="options">Options; the defaults when <c>null</c>.</param>
+    /// <param name="connectionListener">Registered for <c>connection</c>.</param>
+    public NetServer(ServerOptions? options = null, Action<NetSocket>? connectionListener = null)
+    {
+        _options = options ?? new ServerOptions();
+        _policy = new ConnectionDispatcherOptions { TimeProvider = _options.TimeProvider ?? TimeProvider.System };
+        _connection = DefineEvent("connection", "Action<NetSocket>", typeof(Action<NetSocket>));
+        _listening = DefineEvent("listening", "Action or Action<NetServer>", typeof(Action));
+        _close = DefineEvent("close", "Action or Action<NetServer>", typeof(Action));
+        _error = DefineEvent("error", "Action<Exception> or Action", typeof(Action<Exception>), typeof(Action));
+        _drop = DefineEvent("drop", "Action<ConnectionDroppedEventArgs> or Action", typeof(Action<ConnectionDroppedEventArgs>), typeof(Action));
+        if (connectionListener is not null)
+        {
+            On("connection", connectionListener);
+        }
+    }
+
+    /// <summary>Whether the server is accepting connections.</summary>
+    public bool Listening { get; private set; }
+
+    /// <summary>Whether the server speaks TLS. Always <c>false</c> until the TLS transport lands.</summary>
+    public bool Tls => false;
+
+    /// <summary>The listen backlog.</summary>
+    public int Backlog => _options.Backlog;
+
+    /// <summary>The connection limit, or <c>null</c> for none. Set it any time with <see cref="SetMaxConnections"/>.</summary>
+    public int? MaxConnections => _policy.MaxConnections;
+
+    /// <summary>Connections being served now.</summary>
+    public int ConnectionCount => _dispatcher?.ConnectionCount ?? 0;
+
+    /// <summary>The bound endpoints (rampart's <c>_hostAddrs</c>), real ports included.</summary>
+    public IReadOnlyList<EndPoint> EndPoints => _endPoints;
+
+    /// <summary>The bound port, or 0.</summary>
+    public int Port => _endPoints.OfType<IPEndPoint>().FirstOrDefault()?.Port ?? 0;
+
+    /// <summary>Sets the connection limit at any time; 0, a negative number or one above 4,294,967,295 means no limit (rampart).</summary>
+    /// <param name="maxConnections">The limit.</param>
+    /// <returns>This server.</returns>
+    public NetServer SetMaxConnections(long maxConnections)
+    {
+        _policy.MaxConnections = maxConnections is <= 0 or > uint.MaxValue ? null : (int)Math.Min(maxConnections, int.MaxValue);
+        return this;
+    }
+
+    /// <summary>Node's <c>server.address()</c>: the first bound address, or <c>null</c> when not listening.</summary>
+    /// <returns>The address.</returns>
+    public ServerAddress? Address() => _endPoints.FirstOrDefault() switch
+    {
+        IPEndPoint ip => new ServerAddress(ip.Address.ToString(), ip.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4", ip.Port),
+        UnixDomainSocketEndPoint unix => new ServerAddress(unix.ToString(), "unix", 0),
+        _ => null,
+    };
+
+    /// <summary>Hands <paramref name="callback"/> the number of open connections (Node's <c>getConnections</c>).</summary>
+    /// <param name="callback">Receives (error, count).</param>
+    /// <returns>This server.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="callback"/> is <c>null</c>.</exception>
+    public NetServer GetConnections(Action<Exception?, int> callback)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        callback(null, ConnectionCount);
+        return this;
+    }
+
+    /// <summary>Registers a <c>connection</c> handler.</summary>
+    /// <param name="handler">The handler.</param>
+    /// <returns>This server.</returns>
+    public NetServer OnConnection(Action<NetSocket> handler) => On("connection", handler);
+
+    /// <summary>Registers a <c>listening</c> handler.</summary>
+    /// <param name="handler">The handler.</param>
+    /// <returns>This server.</returns>
+    public NetServer OnListening(Action handler) => On("listening", handler);
+
+    /// <summary>Registers a <c>close</c> handler (after the last connection ended).</summary>
+    /// <param name="handler">The handler.</param>
+    /// <returns>This server.</returns>
+    public NetServer OnClose(Action handler) => On("close", handler);
+
+    /// <summary>Registers an <c>error</c> handler. With none, errors are thrown.</summary>
+    /// <param name="handler">The handler.</param>
+    /// <returns>This server.</returns>
+    public NetServer OnError(Action<Exception> handler) => On("error", handler);
+
+    /// <summary>Registers a <c>drop</c> handler (a connection refused over the limit).</summary>
+    /// <param name="handler">The handler.</param>
+    /// <returns>This server.</returns>
+    public NetServer OnDrop(Action<ConnectionDroppedEventArgs> handler) => On("drop", handler);
+
+    private async Task ServeAsync(ConnectionContext connection)
+    {
+        var socket = new NetSocket(connection, SocketOptionsForAccepted(), _options.PauseOnConnect);
+        lock (_lock)
+        {
+            _sockets.Add(socket);
+        }
+
+        try
+        {
+            Emit(_connection, socket);
+        }
+        catch (Exception ex)
+        {
+            // A throwing connection handler is that socket's error, not the server's.
+            socket.Destroy(ex);
+        }
+
+        try
+        {
+            await socket.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _sockets.Remove(socket);
+            }
+        }
+    }
+
+    private SocketOptions SocketOptionsForAccepted() => new()
+    {
+        AllowHalfOpen = _options.AllowHalfOpen,
+        NoDelay = _options.NoDelay,
+        KeepAlive = _options.KeepAlive,
+        Timeout = _options.Timeout,
+        CloseOnTimeout = _options.CloseOnTimeout,
+        DispatchToThreadPool = _options.DispatchToThreadPool,
+    };
+
+    private void RaiseError(Exception error)
+    {
+        if (!Emit(_error, error))
+        {
+            throw error;
+        }
+    }
+}

@@ -1,0 +1,231 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using PipeNet.Transport.Tcp;
+
+namespace PipeNet;
+
+public sealed partial class NetSocket
+{
+    private static readonly Lazy<TcpConnector> s_inlineConnector = new(() => new TcpConnector());
+    private static readonly Lazy<TcpConnector> s_threadPoolConnector = new(() => new TcpConnector(new TcpTransportOptions { DispatchToThreadPool = true }));
+
+    /// <summary>Connects to <paramref name="host"/>:<paramref name="port"/> (127.0.0.1 when no host is given).</summary>
+    /// <param name="port">The port, 1..65535.</param>
+    /// <param name="host">A host name or IP address; <c>null</c> keeps <see cref="SocketOptions.Host"/>.</param>
+    /// <param name="callback">Registered once for <c>connect</c>.</param>
+    /// <returns>This socket; the outcome arrives as <c>connect</c> or <c>error</c>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="port"/> outside 1..65535.</exception>
+    /// <exception cref="ArgumentException"><paramref name="host"/> is empty.</exception>
+    /// <exception cref="InvalidOperationException">The socket is already connecting or connected.</exception>
+    public NetSocket Connect(int port, string? host = null, Action? callback = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+        if (host is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(host);
+            _options.Host = host;
+        }
+
+        _options.Port = port;
+        _options.Path = null;
+        return StartConnect(callback);
+    }
+
+    /// <summary>Connects with <paramref name="options"/> (they replace this socket's options).</summary>
+    /// <param name="options">Host and port, or a Unix path, plus socket options.</param>
+    /// <param name="callback">Registered once for <c>connect</c>.</param>
+    /// <returns>This socket.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <c>null</c>.</exception>
+    /// <exception cref="ArgumentException">Neither a port nor a path.</exception>
+    /// <exception cref="InvalidOperationException">The socket is already connecting or connected.</exception>
+    public NetSocket Connect(SocketOptions options, Action? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Path is null && options.Port == 0)
+        {
+            throw new ArgumentException("Connecting needs a Port (1..65535) or a Path.", nameof(options));
+        }
+
+        CopyOptions(options);
+        return StartConnect(callback);
+    }
+
+    /// <summary>Connects to the Unix domain socket at <paramref name="path"/> (<c>@name</c> for an abstract name).</summary>
+    /// <param name="path">The socket path.</param>
+    /// <param name="callback">Registered once for <c>connect</c>.</param>
+    /// <returns>This socket.</returns>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="InvalidOperationException">The socket is already connecting or connected.</exception>
+    public NetSocket Connect(string path, Action? callback = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        _options.Path = path;
+        return StartConnect(callback);
+    }
+
+    private void CopyOptions(SocketOptions options)
+    {
+        SocketOptions copy = options.Clone();
+        _options.Host = copy.Host;
+        _options.Port = copy.Port;
+        _options.Path = copy.Path;
+        _options.Family = copy.Family;
+        _options.Timeout = copy.Timeout;
+        _options.CloseOnTimeout = copy.CloseOnTimeout;
+        _options.KeepAlive = copy.KeepAlive;
+        _options.KeepAliveInitialDelay = copy.KeepAliveInitialDelay;
+        _options.KeepAliveInterval = copy.KeepAliveInterval;
+        _options.KeepAliveCount = copy.KeepAliveCount;
+        _options.NoDelay = copy.NoDelay;
+        _options.LocalAddress = copy.LocalAddress;
+        _options.LocalPort = copy.LocalPort;
+        _options.AllowHalfOpen = copy.AllowHalfOpen;
+        _options.Lookup = copy.Lookup;
+        _options.DispatchToThreadPool = copy.DispatchToThreadPool;
+        _options.ConnectTimeout = copy.ConnectTimeout;
+        _options.IdleMonitor = copy.IdleMonitor;
+        if (copy.Encoding is not null)
+        {
+            SetEncoding(copy.Encoding);
+        }
+    }
+
+    private NetSocket StartConnect(Action? callback)
+    {
+        lock (_stateLock)
+        {
+            if (_state != ReadyState.Closed || _connection is not null || _closed || _destroyed)
+            {
+                throw new InvalidOperationException("The socket is already connecting or connected; create a new NetSocket for a new connection.");
+            }
+
+            _state = ReadyState.Opening;
+        }
+
+        if (callback is not null)
+        {
+            Once("connect", callback);
+        }
+
+        _ = ConnectAndRunAsync();
+        return this;
+    }
+
+    private async Task ConnectAndRunAsync()
+    {
+        // Events of a connect run after Connect returned, never inside it, so handlers registered
+        // right after the call still see them.
+        await Task.Yield();
+        ConnectionContext connection;
+        try
+        {
+            connection = await OpenAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            lock (_stateLock)
+            {
+                _state = ReadyState.Closed;
+            }
+
+            RaiseError(Translate(ex));
+            await CloseAsync().ConfigureAwait(false);
+            return;
+        }
+
+        if (Volatile.Read(ref _destroyed))
+        {
+            _connection = connection;
+            await CloseAsync().ConfigureAwait(false);
+            return;
+        }
+
+        Attach(connection);
+        await RunAsync().ConfigureAwait(false);
+    }
+
+    private async Task<ConnectionContext> OpenAsync()
+    {
+        TcpConnector connector = (_options.DispatchToThreadPool ? s_threadPoolConnector : s_inlineConnector).Value;
+        var connectOptions = new TcpConnectOptions
+        {
+            ConnectTimeout = _options.ConnectTimeout,
+            NoDelay = _options.NoDelay,
+            KeepAlive = _options.KeepAlive ? _options.KeepAliveSettings : null,
+        };
+
+        if (_options.Path is { } path)
+        {
+            EndPoint unix = NetAddress.Parse(path.StartsWith("unix:", StringComparison.Ordinal) ? path : "unix:" + path, 0, "path");
+            return await connector.ConnectAsync(unix, connectOptions).ConfigureAwait(false);
+        }
+
+        if (_options.LocalAddress is not null || _options.LocalPort is not null)
+        {
+            connectOptions.LocalEndPoint = new IPEndPoint(_options.LocalAddress ?? IPAddress.Any, _options.LocalPort ?? 0);
+        }
+
+        IPAddress[] addresses = await ResolveAsync(_options.Host).ConfigureAwait(false);
+        NetException? lastError = null;
+        foreach (IPAddress address in addresses)
+        {
+            if (connectOptions.LocalEndPoint is { } local && local.AddressFamily != address.AddressFamily)
+            {
+                connectOptions.LocalEndPoint = new IPEndPoint(address.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, local.Port);
+            }
+
+            try
+            {
+                return await connector.ConnectAsync(new IPEndPoint(address, _options.Port), connectOptions).ConfigureAwait(false);
+            }
+            catch (NetException ex)
+            {
+                lastError = ex;
+            }
+        }
+
+        throw lastError!;
+    }
+
+    private async Task<IPAddress[]> ResolveAsync(string host)
+    {
+        if (IPAddress.TryParse(host, out IPAddress? literal) && NetAddress.IsIP(host) != 0)
+        {
+            // A literal address needs no lookup, and Node raises no lookup event for it.
+            _hostAddresses = [literal];
+            return [literal];
+        }
+
+        AddressFamily family = _options.Family switch
+        {
+            4 => AddressFamily.InterNetwork,
+            6 => AddressFamily.InterNetworkV6,
+            _ => AddressFamily.Unspecified,
+        };
+
+        IPAddress[] addresses;
+        try
+        {
+            addresses = _options.Lookup is { } lookup
+                ? await lookup(host, family, CancellationToken.None).ConfigureAwait(false)
+                : await Dns.GetHostAddressesAsync(host, family).ConfigureAwait(false);
+            addresses = family == AddressFamily.Unspecified ? addresses : Array.FindAll(addresses, a => a.AddressFamily == family);
+            if (addresses.Length == 0)
+            {
+                throw new NetException(NetErrorCode.NotFound, $"lookup {host}: no {(family == AddressFamily.Unspecified ? "" : $"IPv{_options.Family} ")}addresses.");
+            }
+        }
+        catch (Exception ex)
+        {
+            Exception error = ex is SocketException se ? NetException.FromSocketException(se, $"lookup {host}") : Translate(ex);
+            Emit(_lookup, new LookupResult(error, null, 0, host));
+            throw error;
+        }
+
+        _hostAddresses = addresses;
+        Emit(_lookup, new LookupResult(null, addresses[0], addresses[0].AddressFamily == AddressFamily.InterNetworkV6 ? 6 : 4, host));
+        return addresses;
+    }
+}

@@ -1,0 +1,382 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using Microsoft.AspNetCore.Connections;
+using PipeNet.Internal;
+
+namespace PipeNet;
+
+public sealed partial class NetSocket
+{
+    /// <summary>Takes a connected connection and applies the options that need one.</summary>
+    private void Attach(ConnectionContext connection)
+    {
+        _connection = connection;
+        _input = connection.Transport.Input;
+        _output = connection.Transport.Output;
+        _bytes = connection.Features.Get<IConnectionBytesFeature>();
+
+        if (connection.Features.Get<ISocketOptionsFeature>() is { } socketOptions)
+        {
+            socketOptions.NoDelay = _options.NoDelay;
+            if (_options.KeepAlive)
+            {
+                socketOptions.SetKeepAlive(_options.KeepAliveSettings);
+            }
+        }
+
+        // Server sockets get their idle clock from the dispatcher; a client joins a shared monitor.
+        _idleClock = connection.Features.Get<IConnectionIdleTimeoutFeature>();
+        if (_idleClock is null && _bytes is not null)
+        {
+            _ownedMonitor = _options.IdleMonitor ?? ConnectionIdleMonitor.Shared;
+            _idleClock = _ownedMonitor.Track(connection, _options.Timeout);
+        }
+        else if (_idleClock is not null && _options.Timeout is { } timeout)
+        {
+            _idleClock.IdleTimeout = timeout;
+        }
+
+        if (_idleClock is not null)
+        {
+            _idleClock.TimedOut = _ => Post(SocketSignal.Timeout);
+        }
+
+        lock (_stateLock)
+        {
+            _state = ReadyState.Open;
+        }
+    }
+
+    /// <summary>
+    /// The socket's event loop: reads and raises <c>data</c>/<c>end</c>, and runs what other threads
+    /// posted (drain, timeout, write callbacks, errors) in between, so events never overlap.
+    /// </summary>
+    internal async Task RunAsync()
+    {
+        if (_options.DispatchToThreadPool)
+        {
+            await Task.Yield();
+        }
+
+        try
+        {
+            if (!_isServerSide)
+            {
+                SafeEmit(_connect);
+                SafeEmit(_ready);
+            }
+
+            FlushBufferedWrites();
+            await LoopAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Fail(ex);
+        }
+
+        await CloseAsync().ConfigureAwait(false);
+    }
+
+    private async Task LoopAsync()
+    {
+        PipeReader input = _input!;
+        while (true)
+        {
+            ProcessSignals();
+            if (Volatile.Read(ref _destroyed))
+            {
+                return;
+            }
+
+            if (_readEnded || _paused || _data.Count == 0)
+            {
+                if (_readEnded && WriteSideDone)
+                {
+                    return;
+                }
+
+                await WaitForSignalAsync().ConfigureAwait(false);
+                continue;
+            }
+
+            ReadResult result;
+            try
+            {
+                result = await input.ReadAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                // ECONNRESET and friends: this socket's error, nobody else's.
+                Fail(ex);
+                return;
+            }
+
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            if (result.IsCanceled)
+            {
+                input.AdvanceTo(buffer.Start); // A wake-up, not data: keep what is buffered for the next read.
+                continue;
+            }
+
+            if (!buffer.IsEmpty)
+            {
+                _inDispatch = true;
+                try
+                {
+                    if (_decoder is not null)
+                    {
+                        SafeEmitText(buffer);
+                    }
+                    else
+                    {
+                        ValueTask handled = EmitAsync(_data, buffer);
+                        if (!handled.IsCompletedSuccessfully)
+                        {
+                            await handled.ConfigureAwait(false);
+                        }
+                    }
+                }
+                catch (Exception ex)
+                {
+                    input.AdvanceTo(buffer.End);
+                    HandlerFailed(ex);
+                    return;
+                }
+                finally
+                {
+                    _inDispatch = false;
+                    FlushAfterDispatch();
+                }
+            }
+
+            input.AdvanceTo(buffer.End);
+            if (result.IsCompleted)
+            {
+                lock (_stateLock)
+                {
+                    _readEnded = true;
+                }
+
+                SafeEmit(_end);
+                if (!_options.AllowHalfOpen)
+                {
+                    End();
+                }
+            }
+        }
+    }
+
+    private void SafeEmitText(ReadOnlySequence<byte> buffer)
+    {
+        // Decoding keeps multi-byte characters split across reads intact; the string is the one
+        // allocation SetEncoding asks for.
+        Decoder decoder = _decoder!;
+        int chars = 0;
+        foreach (ReadOnlyMemory<byte> segment in buffer)
+        {
+            chars += decoder.GetCharCount(segment.Span, flush: false);
+        }
+
+        string text = string.Create(chars, (buffer, decoder), static (span, state) =>
+        {
+            foreach (ReadOnlyMemory<byte> segment in state.buffer)
+            {
+                int written = state.decoder.GetChars(segment.Span, span, flush: false);
+                span = span[written..];
+            }
+        });
+        if (text.Length > 0)
+        {
+            Emit(_data, text);
+        }
+    }
+
+    /// <summary>Hands work to the event loop from any thread.</summary>
+    private void Post(SocketSignal signal, object? state = null)
+    {
+        _signals.Enqueue((signal, state));
+        Wake();
+    }
+
+    private void Wake()
+    {
+        TaskCompletionSource? waiter;
+        lock (_stateLock)
+        {
+            waiter = _signalWaiter;
+            _signalWaiter = null;
+            if (waiter is null)
+            {
+                _wakeRequested = true;
+            }
+        }
+
+        waiter?.TrySetResult();
+        if (!_readEnded)
+        {
+            _input?.CancelPendingRead();
+        }
+    }
+
+    private Task WaitForSignalAsync()
+    {
+        lock (_stateLock)
+        {
+            if (_wakeRequested || !_signals.IsEmpty)
+            {
+                _wakeRequested = false;
+                return Task.CompletedTask;
+            }
+
+            _signalWaiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _signalWaiter.Task;
+        }
+    }
+
+    private void ProcessSignals()
+    {
+        while (_signals.TryDequeue(out (SocketSignal Signal, object? State) item))
+        {
+            switch (item.Signal)
+            {
+                case SocketSignal.Drain:
+                    SafeEmit(_drain);
+                    break;
+                case SocketSignal.Timeout:
+                    SafeEmit(_timeout);
+                    if (_options.CloseOnTimeout)
+                    {
+                        Destroy();
+                    }
+
+                    break;
+                case SocketSignal.WriteCallbacks:
+                    RunWriteCallbacks();
+                    break;
+                case SocketSignal.Error:
+                    RaiseError((Exception)item.State!);
+                    break;
+            }
+        }
+    }
+
+    private void SafeEmit(EventSlot slot)
+    {
+        try
+        {
+            Emit(slot);
+        }
+        catch (Exception ex)
+        {
+            HandlerFailed(ex);
+        }
+    }
+
+    /// <summary>A user handler threw: that is this socket's error, and it ends this socket.</summary>
+    private void HandlerFailed(Exception exception)
+    {
+        RaiseError(exception);
+        Destroy();
+    }
+
+    /// <summary>An I/O error: raise it and destroy the socket.</summary>
+    private void Fail(Exception exception)
+    {
+        RaiseError(Translate(exception));
+        Destroy();
+    }
+
+    private void RaiseError(Exception error)
+    {
+        _hadError = true;
+        bool handled;
+        try
+        {
+            handled = Emit(_error, error);
+        }
+        catch (Exception handlerError)
+        {
+            // The error handler itself threw: nothing further can report it, so it leaves the loop.
+            _unhandledError ??= handlerError;
+            return;
+        }
+
+        if (!handled)
+        {
+            // rampart: an error nobody listens to is thrown — out of the socket's loop, into Completion.
+            _unhandledError ??= error;
+        }
+    }
+
+    private static Exception Translate(Exception exception) => exception switch
+    {
+        NetException => exception,
+        ConnectionAbortedException aborted when aborted.InnerException is NetException inner => inner,
+        ConnectionResetException reset => new NetException(NetErrorCode.ConnectionReset, reset.Message, reset),
+        _ when NetException.GetCode(exception) is { } code => new NetException(code, exception.Message, exception),
+        _ => exception,
+    };
+
+    private async Task CloseAsync()
+    {
+        if (_connection is { } connection)
+        {
+            try
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (_unhandledError is null)
+            {
+                _unhandledError = ex;
+            }
+
+            if (_idleClock is not null)
+            {
+                _ownedMonitor?.Untrack(_idleClock);
+            }
+        }
+
+        lock (_stateLock)
+        {
+            _closed = true;
+        }
+
+        // Callbacks of writes that never reached the socket learn why.
+        FailPendingWriteCallbacks(new NetException(NetErrorCode.BrokenPipe, "The socket closed before the data was written."));
+        ProcessSignalsAfterClose();
+        try
+        {
+            Emit(_close, _hadError);
+        }
+        catch (Exception ex)
+        {
+            _unhandledError ??= ex;
+        }
+
+        if (_unhandledError is { } unhandled)
+        {
+            _completion.TrySetException(unhandled);
+        }
+        else
+        {
+            _completion.TrySetResult();
+        }
+    }
+
+    private void ProcessSignalsAfterClose()
+    {
+        // Errors posted just before the close still come before it; drains and timeouts no longer matter.
+        while (_signals.TryDequeue(out (SocketSignal Signal, object? State) item))
+        {
+            if (item.Signal == SocketSignal.Error)
+            {
+                RaiseError((Exception)item.State!);
+            }
+            else if (item.Signal == SocketSignal.WriteCallbacks)
+            {
+                RunWriteCallbacks();
+            }
+        }
+    }
+}

@@ -1,0 +1,380 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using PipeNet.Internal;
+
+namespace PipeNet;
+
+public sealed partial class NetSocket
+{
+    private readonly Lock _writeLock = new();
+    private readonly Queue<(long End, Action<Exception?> Callback)> _writeCallbacks = new();
+    private readonly Queue<(Action<Exception?> Callback, Exception? Error)> _readyCallbacks = new();
+    private PipeWriter? _output;
+    private ArrayBufferWriter<byte>? _bufferedBeforeConnect;
+    private Task? _flushTask;
+    private bool _flushAgain;
+    private bool _flushAfterDispatch;
+    private bool _inDispatch;
+    private bool _needDrain;
+    private bool _ending;
+    private long _written;
+    private long _flushed;
+    private long _highWaterMark = 64 * 1024;
+
+    /// <summary>
+    /// Unflushed bytes at which <c>Write</c> inside a handler starts returning <c>false</c>. Writes also
+    /// return <c>false</c> whenever the transport's own write buffer is full (the flush is waiting).
+    /// </summary>
+    /// <remarks>Defaults to 64 KiB, the TCP transport's write buffer.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">Zero or negative.</exception>
+    public long HighWaterMark
+    {
+        get => _highWaterMark;
+        set => _highWaterMark = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(HighWaterMark), value, "HighWaterMark must be positive.");
+    }
+
+    private bool WriteSideDone => Volatile.Read(ref _writeEnded);
+
+    /// <summary>
+    /// Queues <paramref name="data"/> for the peer (copied straight into the connection's write buffer).
+    /// Writes inside an event handler are flushed together when the handler returns.
+    /// </summary>
+    /// <param name="data">The bytes.</param>
+    /// <param name="callback">Runs once the data was flushed to the transport, or with the error that stopped it.</param>
+    /// <returns><c>false</c> when the caller should wait for <c>drain</c> before writing more.</returns>
+    public bool Write(ReadOnlySpan<byte> data, Action<Exception?>? callback = null)
+    {
+        lock (_writeLock)
+        {
+            if (RejectWrite(callback))
+            {
+                return false;
+            }
+
+            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (_bufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
+            target.Write(data);
+            return Written(data.Length, callback);
+        }
+    }
+
+    /// <summary>Queues <paramref name="data"/> for the peer.</summary>
+    /// <param name="data">The bytes.</param>
+    /// <param name="callback">Runs once the data was flushed to the transport, or with the error that stopped it.</param>
+    /// <returns><c>false</c> when the caller should wait for <c>drain</c> before writing more.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="data"/> is <c>null</c>.</exception>
+    public bool Write(byte[] data, Action<Exception?>? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Write(data.AsSpan(), callback);
+    }
+
+    /// <summary>Queues <paramref name="text"/> encoded with <paramref name="encoding"/> (UTF-8 when <c>null</c>), encoding straight into the write buffer.</summary>
+    /// <param name="text">The text.</param>
+    /// <param name="encoding">The encoding; UTF-8 when <c>null</c>.</param>
+    /// <param name="callback">Runs once the data was flushed to the transport, or with the error that stopped it.</param>
+    /// <returns><c>false</c> when the caller should wait for <c>drain</c> before writing more.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is <c>null</c>.</exception>
+    public bool Write(string text, Encoding? encoding = null, Action<Exception?>? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        lock (_writeLock)
+        {
+            if (RejectWrite(callback))
+            {
+                return false;
+            }
+
+            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (_bufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
+            long bytes = (encoding ?? Encoding.UTF8).GetBytes(text.AsSpan(), target);
+            return Written(bytes, callback);
+        }
+    }
+
+    /// <summary>Half-closes: flushes what was written, then sends FIN. The socket stays readable.</summary>
+    /// <returns>This socket.</returns>
+    public NetSocket End()
+    {
+        lock (_writeLock)
+        {
+            if (_ending || _destroyed)
+            {
+                return this;
+            }
+
+            _ending = true;
+        }
+
+        if (_output is not null)
+        {
+            _ = FinishWritingAsync();
+        }
+
+        return this;
+    }
+
+    /// <summary>Writes <paramref name="data"/>, then half-closes.</summary>
+    /// <param name="data">The last bytes.</param>
+    /// <returns>This socket.</returns>
+    public NetSocket End(ReadOnlySpan<byte> data)
+    {
+        Write(data);
+        return End();
+    }
+
+    /// <summary>Writes <paramref name="text"/> (UTF-8 when <paramref name="encoding"/> is <c>null</c>), then half-closes.</summary>
+    /// <param name="text">The last text.</param>
+    /// <param name="encoding">The encoding.</param>
+    /// <returns>This socket.</returns>
+    public NetSocket End(string text, Encoding? encoding = null)
+    {
+        Write(text, encoding);
+        return End();
+    }
+
+    private bool RejectWrite(Action<Exception?>? callback)
+    {
+        if (!_ending && !_destroyed && !_closed)
+        {
+            return false;
+        }
+
+        // Node: a write after end is an error event (and the callback's error), not an exception.
+        NetException error = _ending && !_destroyed
+            ? new NetException(NetErrorCode.WriteAfterEnd, "write after end: the socket's writing side was already ended.")
+            : new NetException(NetErrorCode.Destroyed, "write after destroy: the socket was destroyed.");
+        if (callback is not null)
+        {
+            _readyCallbacks.Enqueue((callback, error));
+            Post(SocketSignal.WriteCallbacks);
+        }
+
+        Post(SocketSignal.Error, error);
+        return true;
+    }
+
+    private bool Written(long bytes, Action<Exception?>? callback)
+    {
+        _written += bytes;
+        if (callback is not null)
+        {
+            _writeCallbacks.Enqueue((_written, callback));
+        }
+
+        if (_output is null)
+        {
+            return true; // Sent on connect.
+        }
+
+        if (_inDispatch)
+        {
+            _flushAfterDispatch = true;
+        }
+        else
+        {
+            FlushLocked();
+        }
+
+        bool belowMark = _flushTask is null && (!_inDispatch || _output.UnflushedBytes < _highWaterMark);
+        if (!belowMark)
+        {
+            _needDrain = true;
+        }
+
+        return belowMark;
+    }
+
+    /// <summary>Called by the loop after a <c>data</c> handler: one flush for everything it wrote.</summary>
+    private void FlushAfterDispatch()
+    {
+        lock (_writeLock)
+        {
+            if (_flushAfterDispatch)
+            {
+                _flushAfterDispatch = false;
+                FlushLocked();
+            }
+        }
+    }
+
+    private void FlushBufferedWrites()
+    {
+        bool ending;
+        lock (_writeLock)
+        {
+            if (_bufferedBeforeConnect is { WrittenCount: > 0 } buffered)
+            {
+                _output!.Write(buffered.WrittenSpan);
+                _bufferedBeforeConnect = null;
+                FlushLocked();
+            }
+
+            ending = _ending;
+        }
+
+        if (ending)
+        {
+            _ = FinishWritingAsync();
+        }
+    }
+
+    private void FlushLocked()
+    {
+        if (_flushTask is not null)
+        {
+            _flushAgain = true;
+            return;
+        }
+
+        long target = _written;
+        ValueTask<FlushResult> flush;
+        try
+        {
+            flush = _output!.FlushAsync();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException)
+        {
+            return; // The writer was completed under us by End or Destroy; nothing is left to flush.
+        }
+
+        if (flush.IsCompletedSuccessfully)
+        {
+            OnFlushed(target);
+            return;
+        }
+
+        _flushTask = AwaitFlushAsync(flush, target);
+    }
+
+    private async Task AwaitFlushAsync(ValueTask<FlushResult> flush, long target)
+    {
+        try
+        {
+            await flush.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The transport failed (reset): the read side reports it; writes waiting on it fail.
+            lock (_writeLock)
+            {
+                _flushTask = null;
+            }
+
+            FailPendingWriteCallbacks(Translate(ex));
+            return;
+        }
+
+        lock (_writeLock)
+        {
+            _flushTask = null;
+            OnFlushed(target);
+            if (_flushAgain)
+            {
+                _flushAgain = false;
+                FlushLocked();
+            }
+
+            if (_flushTask is null && _needDrain)
+            {
+                _needDrain = false;
+                Post(SocketSignal.Drain);
+            }
+        }
+    }
+
+    private void OnFlushed(long target)
+    {
+        _flushed = target;
+        bool any = false;
+        while (_writeCallbacks.TryPeek(out (long End, Action<Exception?> Callback) entry) && entry.End <= _flushed)
+        {
+            _writeCallbacks.Dequeue();
+            _readyCallbacks.Enqueue((entry.Callback, null));
+            any = true;
+        }
+
+        if (any)
+        {
+            Post(SocketSignal.WriteCallbacks);
+        }
+
+        if (_needDrain && !_inDispatch && _flushTask is null)
+        {
+            _needDrain = false;
+            Post(SocketSignal.Drain);
+        }
+    }
+
+    private void FailPendingWriteCallbacks(Exception error)
+    {
+        lock (_writeLock)
+        {
+            while (_writeCallbacks.TryDequeue(out (long End, Action<Exception?> Callback) entry))
+            {
+                _readyCallbacks.Enqueue((entry.Callback, error));
+            }
+        }
+
+        Post(SocketSignal.WriteCallbacks);
+    }
+
+    private void RunWriteCallbacks()
+    {
+        while (true)
+        {
+            (Action<Exception?> Callback, Exception? Error) entry;
+            lock (_writeLock)
+            {
+                if (!_readyCallbacks.TryDequeue(out entry))
+                {
+                    return;
+                }
+            }
+
+            try
+            {
+                entry.Callback(entry.Error);
+            }
+            catch (Exception ex)
+            {
+                HandlerFailed(ex);
+            }
+        }
+    }
+
+    private async Task FinishWritingAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                Task? pending;
+                lock (_writeLock)
+                {
+                    FlushLocked();
+                    pending = _flushTask;
+                }
+
+                if (pending is null)
+                {
+                    break;
+                }
+
+                await pending.ConfigureAwait(false);
+            }
+
+            await _output!.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Post(SocketSignal.Error, Translate(ex));
+        }
+
+        lock (_stateLock)
+        {
+            _writeEnded = true;
+        }
+
+        Wake();
+    }
+}

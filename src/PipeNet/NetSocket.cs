@@ -1,0 +1,184 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.AspNetCore.Connections;
+using PipeNet.Internal;
+
+namespace PipeNet;
+
+/// <summary>
+/// A TCP or Unix socket with rampart/Node events: <c>lookup</c>, <c>connect</c>, <c>ready</c>, <c>data</c>,
+/// <c>drain</c>, <c>end</c>, <c>timeout</c>, <c>close</c>, <c>error</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Zero copy:</b> <c>data</c> hands handlers the connection's own receive buffers as a
+/// <see cref="ReadOnlySequence{T}"/>. It is valid only until the handler returns (or, for an async
+/// handler, until its <see cref="ValueTask"/> completes). <b>Keeping it longer needs a copy</b>
+/// (<c>data.ToArray()</c>); otherwise the memory is reused for later data.
+/// </para>
+/// <para>
+/// <b>Threading:</b> one socket's events run one at a time, in order, never concurrently; by default on
+/// the I/O loop that completed the read, so handlers must not block
+/// (<see cref="SocketOptions.DispatchToThreadPool"/> opts out). An async <c>data</c> handler pauses
+/// reading until it completes: natural backpressure.
+/// </para>
+/// <para><b>Errors:</b> an <c>error</c> with no handler throws, as in rampart. An exception thrown by a
+/// handler becomes this socket's <c>error</c> and destroys this socket only.</para>
+/// <para><c>close</c> is raised exactly once per socket, always last.</para>
+/// </remarks>
+public sealed partial class NetSocket : EventEmitter<NetSocket>
+{
+    private readonly SocketOptions _options;
+    private readonly EventSlot _lookup;
+    private readonly EventSlot _connect;
+    private readonly EventSlot _ready;
+    private readonly EventSlot _data;
+    private readonly EventSlot _drain;
+    private readonly EventSlot _end;
+    private readonly EventSlot _timeout;
+    private readonly EventSlot _close;
+    private readonly EventSlot _error;
+    private readonly ConcurrentQueue<(SocketSignal Signal, object? State)> _signals = new();
+    private readonly Lock _stateLock = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private ConnectionContext? _connection;
+    private IConnectionBytesFeature? _bytes;
+    private IConnectionIdleTimeoutFeature? _idleClock;
+    private ConnectionIdleMonitor? _ownedMonitor;
+    private PipeReader? _input;
+    private TaskCompletionSource? _signalWaiter;
+    private bool _wakeRequested;
+    private ReadyState _state;
+    private bool _readEnded;
+    private bool _writeEnded;
+    private bool _destroyed;
+    private bool _closed;
+    private bool _hadError;
+    private bool _paused;
+    private bool _isServerSide;
+    private Exception? _unhandledError;
+    private Decoder? _decoder;
+    private IReadOnlyList<IPAddress> _hostAddresses = [];
+
+    /// <summary>Creates an unconnected socket; call <c>Connect</c>.</summary>
+    /// <param name="options">Options, also used by <c>Connect</c>; the defaults when <c>null</c>.</param>
+    public NetSocket(SocketOptions? options = null)
+    {
+        _options = options?.Clone() ?? new SocketOptions();
+        _lookup = DefineEvent("lookup", "Action<LookupResult> or Action", typeof(Action<LookupResult>), typeof(Action));
+        _connect = DefineEvent("connect", "Action or Action<NetSocket>", typeof(Action));
+        _ready = DefineEvent("ready", "Action or Action<NetSocket>", typeof(Action));
+        _data = DefineEvent("data", "Action<ReadOnlySequence<byte>>, Func<ReadOnlySequence<byte>, ValueTask>, Action<string> (after SetEncoding) or Action",
+            typeof(Action<ReadOnlySequence<byte>>), typeof(Func<ReadOnlySequence<byte>, ValueTask>), typeof(Action<string>), typeof(Action));
+        _drain = DefineEvent("drain", "Action or Action<NetSocket>", typeof(Action));
+        _end = DefineEvent("end", "Action or Action<NetSocket>", typeof(Action));
+        _timeout = DefineEvent("timeout", "Action or Action<NetSocket>", typeof(Action));
+        _close = DefineEvent("close", "Action<bool> (hadError) or Action", typeof(Action<bool>), typeof(Action));
+        _error = DefineEvent("error", "Action<Exception> or Action", typeof(Action<Exception>), typeof(Action));
+        if (_options.Encoding is { } encoding)
+        {
+            _decoder = encoding.GetDecoder();
+        }
+    }
+
+    internal NetSocket(ConnectionContext connection, SocketOptions options, bool pauseOnConnect)
+        : this(options)
+    {
+        _isServerSide = true;
+        _paused = pauseOnConnect;
+        Attach(connection);
+    }
+
+    /// <summary>Completes when the socket has closed (after <c>close</c>); faults when an error found no handler.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>Whether a connect is in progress.</summary>
+    public bool Connecting => ReadyState == ReadyState.Opening;
+
+    /// <summary>Whether the socket is connected (open in at least one direction).</summary>
+    public bool Connected => ReadyState is ReadyState.Open or ReadyState.ReadOnly or ReadyState.WriteOnly;
+
+    /// <summary>Whether the socket was destroyed or has closed.</summary>
+    public bool Destroyed => Volatile.Read(ref _destroyed) || Volatile.Read(ref _closed);
+
+    /// <summary>Whether no connection is established: before <c>Connect</c> completes, and after <c>close</c>.</summary>
+    public bool Pending => _connection is null || Volatile.Read(ref _closed);
+
+    /// <summary>Where the socket is in its life.</summary>
+    public ReadyState ReadyState
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                if (_closed || _state == ReadyState.Closed)
+                {
+                    return ReadyState.Closed;
+                }
+
+                if (_state == ReadyState.Opening)
+                {
+                    return ReadyState.Opening;
+                }
+
+                bool writable = !_ending && !_writeEnded;
+                return (!_readEnded, writable) switch
+                {
+                    (true, true) => ReadyState.Open,
+                    (true, false) => ReadyState.ReadOnly,
+                    (false, true) => ReadyState.WriteOnly,
+                    _ => ReadyState.Closed,
+                };
+            }
+        }
+    }
+
+    /// <summary>Whether the connection is TLS. Always <c>false</c> until the TLS transport lands.</summary>
+    public bool Tls => false;
+
+    /// <summary>The inactivity timeout, or <c>null</c>.</summary>
+    public TimeSpan? Timeout => _options.Timeout;
+
+    /// <summary>The peer's IP address as text, or <c>null</c> (not connected, or a Unix socket).</summary>
+    public string? RemoteAddress => (_connection?.RemoteEndPoint as IPEndPoint)?.Address.ToString();
+
+    /// <summary>The peer's port, or <c>null</c>.</summary>
+    public int? RemotePort => (_connection?.RemoteEndPoint as IPEndPoint)?.Port;
+
+    /// <summary><c>IPv4</c> or <c>IPv6</c> (as Node), or <c>null</c>.</summary>
+    public string? RemoteFamily => FamilyName(_connection?.RemoteEndPoint);
+
+    /// <summary>Our IP address as text, or <c>null</c>.</summary>
+    public string? LocalAddress => (_connection?.LocalEndPoint as IPEndPoint)?.Address.ToString();
+
+    /// <summary>Our port, or <c>null</c>.</summary>
+    public int? LocalPort => (_connection?.LocalEndPoint as IPEndPoint)?.Port;
+
+    /// <summary>The peer's endpoint (IP or Unix), or <c>null</c>.</summary>
+    public EndPoint? RemoteEndPoint => _connection?.RemoteEndPoint;
+
+    /// <summary>Bytes received from the peer, exactly as many as it sent us so far.</summary>
+    public long BytesRead => _bytes?.BytesRead ?? 0;
+
+    /// <summary>Bytes handed to the kernel for the peer; equals what the peer counts once it has read them.</summary>
+    public long BytesWritten => _bytes?.BytesWritten ?? 0;
+
+    /// <summary>The addresses the host name resolved to when connecting (rampart's <c>_hostAddrs</c>).</summary>
+    public IReadOnlyList<IPAddress> HostAddresses => _hostAddresses;
+
+    /// <summary>The connection underneath, once connected: the pipe-level API.</summary>
+    public ConnectionContext? Connection => _connection;
+
+    private static string? FamilyName(EndPoint? endPoint) => endPoint switch
+    {
+        IPEndPoint { AddressFamily: AddressFamily.InterNetwork } => "IPv4",
+        IPEndPoint ip when ip.Address.IsIPv4MappedToIPv6 => "IPv6",
+        IPEndPoint => "IPv6",
+        UnixDomainSocketEndPoint => "unix",
+        _ => null,
+    };
+}
