@@ -178,6 +178,9 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
                 case Action<TSelf> withSelf:
                     withSelf((TSelf)this);
                     break;
+                case Func<TSelf> chained:
+                    chained();
+                    break;
                 default:
                     InvokeUntyped(registration.Handler, null);
                     break;
@@ -316,6 +319,9 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
             case Action<TSelf> withSelf:
                 withSelf((TSelf)this);
                 break;
+            case Func<TSelf> chained:
+                chained();
+                break;
             case Func<T, ValueTask> asyncHandler:
                 // Raised through a synchronous path: the handler runs, its completion is not awaited.
                 _ = asyncHandler(argument).AsTask();
@@ -338,6 +344,9 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
                 return;
             case Action<TSelf> withSelf:
                 withSelf((TSelf)this);
+                return;
+            case Func<TSelf> chained:
+                chained();
                 return;
         }
 
@@ -383,8 +392,11 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
 
     private static bool Accepts(EventSlot slot, Delegate handler)
     {
+        // Action<TSelf> hands the emitter to the handler; Func<TSelf> lets an argument-less handler be a
+        // chained call such as "() => socket.End()".
         Type type = handler.GetType();
-        return type == typeof(Action<TSelf>) || Array.IndexOf(slot.Shapes, type) >= 0;
+        return type == typeof(Action<TSelf>) || Array.IndexOf(slot.Shapes, type) >= 0
+            || (type == typeof(Func<TSelf>) && Array.IndexOf(slot.Shapes, typeof(Action)) >= 0);
     }
 
     private bool TryRemove(EventSlot slot, EventSlot.Registration registration)

@@ -1,0 +1,106 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace PipeNet.Tests;
+
+public sealed class NetServerTests
+{
+    [Fact]
+    public async Task DropIsRaisedForConnectionsOverMaxConnectionsWithTheirAddresses()
+    {
+        var drops = new List<ConnectionDroppedEventArgs>();
+        var dropped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = Net.CreateServer(socket => socket.OnData(_ => { }))
+            .SetMaxConnections(1)
+            .OnDrop(e => { drops.Add(e); dropped.TrySetResult(); });
+        await server.ListenAsync(0, "127.0.0.1");
+        Assert.Equal(1, server.MaxConnections);
+
+        using var first = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await first.ConnectAsync(IPAddress.Loopback, server.Port).WithTimeout();
+        using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await second.ConnectAsync(IPAddress.Loopback, server.Port).WithTimeout();
+
+        await dropped.Task.WithTimeout();
+        Assert.Equal(second.LocalEndPoint, Assert.Single(drops).RemoteEndPoint);
+        Assert.Equal(1, server.ConnectionCount);
+
+        server.SetMaxConnections(0); // rampart: 0 means no limit
+        Assert.Null(server.MaxConnections);
+        first.Close();
+        await server.CloseAsync().WithTimeout();
+    }
+
+    [Fact]
+    public async Task CloseStopsAcceptingAndRaisesCloseAfterTheLastConnectionEnds()
+    {
+        var connected = new TaskCompletionSource<NetSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var events = new List<string>();
+        var server = Net.CreateServer(socket => { socket.OnData(_ => { }); connected.SetResult(socket); })
+            .OnListening(() => events.Add("listening"))
+            .OnClose(() => events.Add("close"));
+        await server.ListenAsync(0, "127.0.0.1");
+        Assert.True(server.Listening);
+        Assert.Equal(new ServerAddress("127.0.0.1", "IPv4", server.Port), server.Address());
+
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(IPAddress.Loopback, server.Port).WithTimeout();
+        NetSocket accepted = await connected.Task.WithTimeout();
+
+        Exception? closeError = new InvalidOperationException("not called");
+        Task closing = server.CloseAsync(e => closeError = e);
+        Assert.False(closing.IsCompleted);
+        await Assert.ThrowsAsync<SocketException>(() => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp).ConnectAsync(IPAddress.Loopback, server.Port));
+
+        accepted.End("bye");
+        client.Close();
+        await closing.WithTimeout();
+        Assert.Null(closeError);
+        Assert.Equal(["listening", "close"], events);
+
+        Exception? secondClose = null;
+        await server.CloseAsync(e => secondClose = e);
+        Assert.NotNull(secondClose); // not listening any more
+    }
+
+    [Fact]
+    public async Task ListenErrorsArriveAsErrorEventsWithTheirCode()
+    {
+        var first = Net.CreateServer(_ => { });
+        await first.ListenAsync(0, "127.0.0.1");
+        var error = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Net.CreateServer(_ => { }).OnError(e => error.SetResult(e)).Listen(first.Port, "127.0.0.1");
+        Assert.Equal(NetErrorCode.AddressInUse, Assert.IsType<NetException>(await error.Task.WithTimeout()).Code);
+        await first.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ListensOnAllAddressesByDefaultAndOnUnixSockets()
+    {
+        var server = Net.CreateServer(socket => socket.OnData((ReadOnlySequence<byte> data) => { socket.End(data.ToArray()); }));
+        await server.ListenAsync(0);
+        foreach (IPAddress address in new[] { IPAddress.Loopback, IPAddress.IPv6Loopback })
+        {
+            using var client = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            await client.ConnectAsync(address, server.Port).WithTimeout();
+            await client.SendAsync("dual"u8.ToArray()).WithTimeout();
+            byte[] buffer = new byte[4];
+            Assert.Equal(4, await client.ReceiveAsync(buffer.AsMemory()).AsTask().WithTimeout());
+        }
+
+        await server.CloseAsync().WithTimeout();
+
+        string path = Path.Combine(Path.GetTempPath(), $"pipenet-facade-{Guid.NewGuid():N}.sock");
+        var unixServer = Net.CreateServer(socket => socket.OnData((ReadOnlySequence<byte> data) => { socket.End(data.ToArray()); }));
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        unixServer.Listen(path, () => listening.SetResult());
+        await listening.Task.WithTimeout();
+        var text = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var client2 = Net.Connect(path);
+        client2.OnData(d => text.TrySetResult(Encoding.ASCII.GetString(d))).OnConnect(() => client2.Write("unix"));
+        Assert.Equal("unix", await text.Task.WithTimeout());
+        await unixServer.CloseAsync().WithTimeout();
+    }
+}

@@ -1,0 +1,264 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+
+namespace PipeNet.Tests;
+
+public sealed class NetSocketTests
+{
+    [Fact]
+    public async Task ConnectingToAClosedPortRaisesEconnrefusedThenCloseOnce()
+    {
+        int port;
+        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+
+        var errors = new List<Exception>();
+        int closes = 0;
+        var closed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Net.Connect(port)
+            .OnError(errors.Add)
+            .OnConnect(() => Assert.Fail("connected to a closed port"))
+            .OnClose(hadError => { closes++; closed.SetResult(hadError); });
+
+        Assert.True(await closed.Task.WithTimeout());
+        Assert.Equal(NetErrorCode.ConnectionRefused, Assert.IsType<NetException>(Assert.Single(errors)).Code);
+        Assert.Equal(1, closes);
+    }
+
+    [Fact]
+    public async Task AnErrorWithNoHandlerFaultsCompletion()
+    {
+        int port;
+        using (var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+
+        NetSocket socket = Net.Connect(port);
+        var error = await Assert.ThrowsAsync<NetException>(() => socket.Completion.WithTimeout());
+        Assert.Equal(NetErrorCode.ConnectionRefused, error.Code);
+    }
+
+    [Fact]
+    public async Task LookupIsRaisedForHostNamesBeforeConnect()
+    {
+        await using var echo = await EchoServer.StartAsync();
+        var events = new List<string>();
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var socket = new NetSocket()
+            .OnLookup(result => events.Add($"lookup {result.Host} {result.Family} {result.Error is null}"))
+            .OnConnect(() => { events.Add("connect"); })
+            .OnData(_ => { })
+            .OnClose(_ => closed.SetResult());
+        socket.On("connect", () => socket.End());
+        socket.Connect(echo.Port, "localhost");
+        await closed.Task.WithTimeout();
+        Assert.StartsWith("lookup localhost ", events[0]);
+        Assert.EndsWith(" True", events[0]);
+        Assert.Equal("connect", events[1]);
+        Assert.NotEmpty(socket.HostAddresses);
+    }
+
+    [Fact]
+    public async Task WriteAfterEndIsAnErrorEventNotACrash()
+    {
+        await using var echo = await EchoServer.StartAsync();
+        var errors = new List<NetException>();
+        Exception? callbackError = null;
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var socket = new NetSocket();
+        socket.OnError(e => errors.Add((NetException)e))
+            .OnData(_ => { })
+            .OnConnect(() =>
+            {
+                socket.End("bye");
+                Assert.False(socket.Write("too late", callback: e => callbackError = e));
+            })
+            .OnClose(_ => closed.SetResult())
+            .Connect(echo.Port);
+
+        await closed.Task.WithTimeout();
+        Assert.Equal(NetErrorCode.WriteAfterEnd, Assert.Single(errors).Code);
+        Assert.Equal(NetErrorCode.WriteAfterEnd, Assert.IsType<NetException>(callbackError).Code);
+    }
+
+    [Fact]
+    public async Task WriteCallbacksRunInOrderOnceTheDataIsFlushed()
+    {
+        await using var echo = await EchoServer.StartAsync();
+        var order = new List<int>();
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var socket = new NetSocket();
+        socket.Write("queued before connect", callback: e => { Assert.Null(e); order.Add(1); });
+        socket.OnData(_ => { })
+            .OnConnect(() =>
+            {
+                socket.Write("one", callback: e => { Assert.Null(e); order.Add(2); });
+                socket.Write("two", callback: e => { Assert.Null(e); order.Add(3); socket.End(); });
+            })
+            .OnClose(_ => closed.SetResult())
+            .Connect(echo.Port);
+
+        await closed.Task.WithTimeout();
+        Assert.Equal([1, 2, 3], order);
+        Assert.Equal(socket.BytesWritten, socket.BytesRead);
+    }
+
+    [Fact]
+    public async Task ABackpressuredWriteReturnsFalseAndDrainFollowsWhenThePeerReads()
+    {
+        using var peerListener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        peerListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        peerListener.Listen();
+        var sawFalse = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int drains = 0;
+        byte[] chunk = new byte[64 * 1024];
+        var socket = new NetSocket();
+        socket.OnDrain(() => { drains++; drained.TrySetResult(); })
+            .OnConnect(() =>
+            {
+                long written = 0;
+                for (int i = 0; i < 4096; i++)
+                {
+                    written += chunk.Length;
+                    if (!socket.Write(chunk))
+                    {
+                        sawFalse.SetResult(written);
+                        return;
+                    }
+                }
+
+                sawFalse.SetException(new InvalidOperationException("256 MB written without backpressure"));
+            })
+            .Connect(((IPEndPoint)peerListener.LocalEndPoint!).Port);
+
+        using Socket peer = await peerListener.AcceptAsync().WithTimeout();
+        long total = await sawFalse.Task.WithTimeout();
+        Assert.False(drained.Task.IsCompleted);
+
+        // The peer reads everything; drain follows, exactly once.
+        long received = 0;
+        byte[] buffer = new byte[256 * 1024];
+        while (received < total)
+        {
+            received += await peer.ReceiveAsync(buffer.AsMemory()).AsTask().WithTimeout();
+        }
+
+        await drained.Task.WithTimeout();
+        Assert.Equal(1, drains);
+        socket.Destroy();
+    }
+
+    [Fact]
+    public async Task AThrowingHandlerBecomesThatSocketsErrorAndClosesItOnly()
+    {
+        var failure = new InvalidOperationException("handler bug");
+        var serverErrors = new List<Exception>();
+        var serverClosed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = Net.CreateServer(socket =>
+        {
+            socket.OnData((ReadOnlySequence<byte> data) =>
+                {
+                    if (Encoding.ASCII.GetString(data) == "boom")
+                    {
+                        throw failure;
+                    }
+
+                    socket.Write(data.ToArray());
+                })
+                .OnError(serverErrors.Add)
+                .OnClose(hadError => serverClosed.TrySetResult(hadError));
+        });
+        await server.ListenAsync(0, "127.0.0.1");
+
+        using var good = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await good.ConnectAsync(IPAddress.Loopback, server.Port).WithTimeout();
+        using var bad = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await bad.ConnectAsync(IPAddress.Loopback, server.Port).WithTimeout();
+        await bad.SendAsync("boom"u8.ToArray()).WithTimeout();
+
+        Assert.True(await serverClosed.Task.WithTimeout());
+        Assert.Same(failure, Assert.Single(serverErrors));
+
+        await good.SendAsync("fine"u8.ToArray()).WithTimeout();
+        byte[] answer = new byte[4];
+        int read = 0;
+        while (read < 4)
+        {
+            read += await good.ReceiveAsync(answer.AsMemory(read)).AsTask().WithTimeout();
+        }
+
+        Assert.Equal("fine", Encoding.ASCII.GetString(answer));
+        good.Close();
+        await server.CloseAsync().WithTimeout();
+    }
+
+    [Fact]
+    public async Task TimeoutIsRaisedOnTheFakeClockAndCloseOnTimeoutDestroys()
+    {
+        var clock = new FakeTimeProvider();
+        var events = new List<string>();
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var accepted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = Net.CreateServer(new ServerOptions { Timeout = TimeSpan.FromSeconds(5), CloseOnTimeout = true, TimeProvider = clock }, socket =>
+        {
+            socket.OnTimeout(() => events.Add("timeout")).OnClose(_ => { events.Add("close"); closed.SetResult(); });
+            accepted.SetResult();
+        });
+        await server.ListenAsync(0, "127.0.0.1");
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(IPAddress.Loopback, server.Port).WithTimeout();
+        await accepted.Task.WithTimeout();
+
+        for (int i = 0; i < 4; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Empty(events);
+        for (int i = 0; i < 2; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await closed.Task.WithTimeout();
+        Assert.Equal(["timeout", "close"], events);
+        await server.CloseAsync().WithTimeout();
+    }
+
+    [Fact]
+    public async Task ResetAndDestroySendsRstAndThePeerSeesEconnreset()
+    {
+        var serverError = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = Net.CreateServer(socket => socket.OnData(_ => { }).OnError(e => serverError.TrySetResult(e)));
+        await server.ListenAsync(0, "127.0.0.1");
+        var socket = new NetSocket();
+        socket.OnConnect(() => socket.Write("x", callback: _ => socket.ResetAndDestroy())).Connect(server.Port);
+
+        var error = Assert.IsType<NetException>(await serverError.Task.WithTimeout());
+        Assert.Equal(NetErrorCode.ConnectionReset, error.Code);
+        await server.CloseAsync().WithTimeout();
+    }
+
+    [Fact]
+    public void RejectsBadArgumentsWithTheirNames()
+    {
+        var socket = new NetSocket();
+        Assert.Equal("port", Assert.Throws<ArgumentOutOfRangeException>(() => socket.Connect(0)).ParamName);
+        Assert.Equal("port", Assert.Throws<ArgumentOutOfRangeException>(() => socket.Connect(70000)).ParamName);
+        Assert.Equal("host", Assert.Throws<ArgumentException>(() => socket.Connect(80, " ")).ParamName);
+        Assert.Equal("options", Assert.Throws<ArgumentException>(() => socket.Connect(new SocketOptions())).ParamName);
+        Assert.Equal("milliseconds", Assert.Throws<ArgumentOutOfRangeException>(() => socket.SetTimeout(-1)).ParamName);
+        Assert.Equal("KeepAliveCount", Assert.Throws<ArgumentOutOfRangeException>(() => socket.SetKeepAlive(true, 1, 1, 0)).ParamName);
+        Assert.Equal("Family", Assert.Throws<ArgumentOutOfRangeException>(() => new SocketOptions { Family = 5 }).ParamName);
+        Assert.Equal("port", Assert.Throws<ArgumentOutOfRangeException>(() => new NetServer().Listen(-1)).ParamName);
+    }
+}
