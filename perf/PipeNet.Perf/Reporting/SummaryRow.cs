@@ -35,6 +35,9 @@ internal sealed record SummaryRow
 
     public double AllocatedBytesPerMessage { get; init; }
 
+    /// <summary>Idle only: managed heap growth per held connection, after a full GC (RSS also counts heap the GC keeps committed).</summary>
+    public double ManagedBytesPerConnection { get; init; }
+
     /// <summary>
     /// Median against Kestrel's median, oriented so that above 1 is better: throughput ÷ Kestrel's, and
     /// for idle Kestrel's bytes per connection ÷ this one's. NaN without a Kestrel figure.

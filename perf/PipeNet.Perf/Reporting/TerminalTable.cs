@@ -22,6 +22,13 @@ internal static class TerminalTable
             text.AppendLine(string.Join(" | ", lines[i].Select((cell, c) => c is 0 or 1 or 3 or 10 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
         }
 
+        if (rows.Where(r => !r.HigherIsBetter && r.Runs > 0).ToList() is { Count: > 0 } idle)
+        {
+            text.AppendLine("idle, managed heap per held connection (median, after a full GC): " +
+                string.Join(", ", idle.Select(r => $"{r.Server} {Figures.Fixed(r.ManagedBytesPerConnection, "0")} B")) +
+                "; the B/conn column is VmRSS growth, which also counts heap the GC keeps committed.");
+        }
+
         text.AppendLine("CPU % is of one core (2 cores = 200 %). vs Kestrel: median ÷ Kestrel's median (idle: Kestrel's B/conn ÷ this one's), above 1 is better.");
         return text.ToString();
     }
