@@ -30,7 +30,7 @@ internal static class MarkdownReport
               one's); the range is of per-repetition ratios, each run against the Kestrel run next to it.
             - srv µs/msg and alloc B/msg are server CPU time and server allocation per echoed message (idle: per
               connection), over the server's snapshot window.
-            - idle: VmRSS growth of the server per held connection, both snapshots after a forced full GC; its
+            - idle: VmRSS growth of the server per held connection, both snapshots after a forced, aggressive (decommitting) full GC; its
               p99 is of connect + first echo. Managed heap growth per connection is listed below.
             """);
         foreach (SummaryRow row in report.Summary.Where(r => !r.HigherIsBetter && r.Runs > 0))

@@ -26,7 +26,7 @@ internal static class SummaryTable
             row.Server,
             $"{Figures.Compact(row.Throughput, row.Unit)} ({Figures.Compact(row.ThroughputMin, row.Unit)}–{Figures.Compact(row.ThroughputMax, row.Unit)}){failures}",
             row.Unit,
-            Figures.Fixed(row.P99Us, "0"),
+            row.P99Us > 0 ? Figures.Fixed(row.P99Us, "0") : "–",
             Figures.Fixed(row.ServerCpuPercent, "0"),
             Figures.Fixed(row.LoadCpuPercent, "0"),
             Figures.Fixed(row.ServerCpuUsPerMessage, row.Unit == "B/conn" ? "0" : "0.00"),

@@ -26,7 +26,7 @@ internal static class TerminalTable
         {
             text.AppendLine("idle, managed heap per held connection (median, after a full GC): " +
                 string.Join(", ", idle.Select(r => $"{r.Server} {Figures.Fixed(r.ManagedBytesPerConnection, "0")} B")) +
-                "; the B/conn column is VmRSS growth, which also counts heap the GC keeps committed.");
+                "; the B/conn column is VmRSS growth (after an aggressive GC), which also counts native memory and heap pages the GC could not return.");
         }
 
         text.AppendLine("CPU % is of one core (2 cores = 200 %). vs Kestrel: median ÷ Kestrel's median (idle: Kestrel's B/conn ÷ this one's), above 1 is better.");

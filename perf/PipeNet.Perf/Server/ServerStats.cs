@@ -40,10 +40,11 @@ internal sealed record ServerStats
     {
         if (collect)
         {
-            // For the idle scenario: count what the connections hold, not garbage waiting for a GC.
+            // For the idle scenario: count what the connections hold, not garbage waiting for a GC, nor
+            // free heap the GC keeps committed for later (Aggressive decommits it).
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
             GC.WaitForPendingFinalizers();
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         }
 
         using Process self = Process.GetCurrentProcess();
