@@ -1,0 +1,20 @@
+namespace PipeNet.Cli;
+
+/// <summary>A command line that parsed: the command, and the options of that command.</summary>
+internal sealed class ParsedCommand
+{
+    public ParsedCommand(CommandKind kind, EchoOptions? echo = null, DemoOptions? demo = null)
+    {
+        Kind = kind;
+        Echo = echo;
+        Demo = demo;
+    }
+
+    public CommandKind Kind { get; }
+
+    /// <summary>Set when <see cref="Kind"/> is <see cref="CommandKind.Echo"/>.</summary>
+    public EchoOptions? Echo { get; }
+
+    /// <summary>Set when <see cref="Kind"/> is <see cref="CommandKind.Demo"/>.</summary>
+    public DemoOptions? Demo { get; }
+}

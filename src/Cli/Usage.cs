@@ -1,0 +1,41 @@
+namespace PipeNet.Cli;
+
+/// <summary>The help text, printed by <c>pipenet --help</c> and after every command-line error.</summary>
+internal static class Usage
+{
+    public const string Text = """
+        Usage:
+          pipenet echo [--listen ADDR] [--max-connections N] [--idle-timeout MS] [--api pipe|events]
+          pipenet demo [--seconds N] [--connections N] [--size BYTES]
+          pipenet help | --help | -h
+
+        Commands:
+          echo    Serve an echo server until SIGINT or SIGTERM, then stop gracefully (5 s grace).
+                  Prints one line "listening ADDR" to stdout once bound; logs go to stderr.
+          demo    Start an echo server on 127.0.0.1 (a free port), drive it with closed-loop
+                  clients, print live progress once a second and a summary at the end.
+
+        echo options:
+          --listen ADDR          Where to listen (default 127.0.0.1:7007): 127.0.0.1:0, [::1]:8080,
+                                 localhost:7007, unix:/run/echo.sock, /tmp/echo.sock, @abstract-name.
+          --max-connections N    Serve at most N connections at once (N >= 1); more are closed at once.
+                                 Default: no limit.
+          --idle-timeout MS      Close a connection that moves no bytes for MS milliseconds (MS >= 1).
+                                 Default: none.
+          --api pipe|events      The server API: pipe (default, System.IO.Pipelines) or events.
+
+        demo options:
+          --seconds N            How long to run (default 3; fractions allowed, at most 3600).
+          --connections N        Client connections (default 32; 1..10000).
+          --size BYTES           Message size (default 64; 1..1048576).
+
+        Exit codes: 0 done, 1 failed (for example the address is in use), 2 bad command line.
+        """;
+
+    /// <summary>Writes the usage text followed by a newline.</summary>
+    public static void Write(TextWriter writer)
+    {
+        writer.WriteLine(Text);
+        writer.Flush();
+    }
+}
