@@ -18,12 +18,6 @@ internal static class EchoCommand
 
     public static async Task<int> RunAsync(EchoOptions options, TextWriter stdout, TextWriter stderr)
     {
-        if (options.Api == EchoApi.Events)
-        {
-            await stderr.WriteLineAsync("pipenet: --api events: the events API is not available in this build yet; use --api pipe").ConfigureAwait(false);
-            return ExitCodes.Usage;
-        }
-
         using ILoggerFactory loggerFactory = CliLogging.CreateFactory();
         ILogger logger = loggerFactory.CreateLogger(CliLogging.Category);
 
@@ -34,7 +28,7 @@ internal static class EchoCommand
         try
         {
             EndPoint listen = await ResolveAsync(options.Listen).ConfigureAwait(false);
-            server = await EchoServer.StartAsync(listen, CreateDispatcherOptions(options), loggerFactory).ConfigureAwait(false);
+            server = await EchoServer.StartAsync(listen, CreateDispatcherOptions(options), loggerFactory, options.Api).ConfigureAwait(false);
         }
         catch (NetException ex)
         {

@@ -28,9 +28,16 @@ internal sealed class EchoServer : IAsyncDisposable
 
     /// <summary>Binds <paramref name="listen"/> and starts serving.</summary>
     /// <exception cref="NetException">The bind failed, for example <c>EADDRINUSE</c>.</exception>
-    public static async Task<EchoServer> StartAsync(EndPoint listen, ConnectionDispatcherOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
+    /// <param name="listen">Where to listen.</param>
+    /// <param name="options">The dispatcher's policy.</param>
+    /// <param name="loggerFactory">Where log messages go.</param>
+    /// <param name="api">Which API echoes: the pipe-level handler or the event facade.</param>
+    /// <param name="cancellationToken">Cancels the bind.</param>
+    public static async Task<EchoServer> StartAsync(EndPoint listen, ConnectionDispatcherOptions options, ILoggerFactory loggerFactory, EchoApi api = EchoApi.Pipe, CancellationToken cancellationToken = default)
     {
-        ConnectionDelegate application = ConnectionPipeline.CreateBuilder().Run(EchoHandler.RunAsync).Build();
+        ConnectionDelegate application = api == EchoApi.Events
+            ? FacadeEcho().AsConnectionDelegate()
+            : ConnectionPipeline.CreateBuilder().Run(EchoHandler.RunAsync).Build();
         var dispatcher = new ConnectionDispatcher(application, options, loggerFactory);
         try
         {
@@ -49,6 +56,15 @@ internal sealed class EchoServer : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The echo on the event facade: every <c>data</c> event's buffers written straight back.</summary>
+    private static NetServer FacadeEcho() => new(null, socket => socket.OnData((System.Buffers.ReadOnlySequence<byte> data) =>
+    {
+        foreach (ReadOnlyMemory<byte> segment in data)
+        {
+            socket.Write(segment.Span);
+        }
+    }));
 
     /// <summary>Stops accepting, gives open connections <see cref="GracePeriod"/>, then aborts the rest.</summary>
     /// <param name="abort">Ends the grace period early.</param>

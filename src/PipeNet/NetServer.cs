@@ -92,6 +92,13 @@ public sealed partial class NetServer : EventEmitter<NetServer>
         return this;
     }
 
+    /// <summary>
+    /// This server's per-connection behaviour as a <see cref="Microsoft.AspNetCore.Connections.ConnectionDelegate"/>,
+    /// to run the event API behind any <see cref="ConnectionDispatcher"/> or middleware chain instead of <c>Listen</c>.
+    /// </summary>
+    /// <returns>A delegate that raises <c>connection</c> with a <see cref="NetSocket"/> and completes when it closes.</returns>
+    public ConnectionDelegate AsConnectionDelegate() => ServeAsync;
+
     /// <summary>Registers a <c>connection</c> handler.</summary>
     /// <param name="handler">The handler.</param>
     /// <returns>This server.</returns>

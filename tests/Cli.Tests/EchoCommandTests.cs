@@ -137,16 +137,13 @@ public sealed class EchoCommandTests
     }
 
     [Fact]
-    public async Task EventsApiIsRefusedUntilItShips()
+    public async Task EventsApiEchoesThroughTheFacade()
     {
-        (int exitCode, PipenetProcess run) = await PipenetProcess.RunAsync("echo", "--api", "events");
-        await using (run)
-        {
-            Assert.Equal(2, exitCode);
-            string error = Assert.Single(run.StandardErrorLines);
-            Assert.StartsWith("pipenet: ", error);
-            Assert.Contains("events API is not available", error);
-        }
+        await using var server = PipenetProcess.Start("echo", "--listen", "127.0.0.1:0", "--api", "events");
+        EndPoint endPoint = await server.WaitForListeningAsync();
+        await AssertEchoesAsync(endPoint, "through NetSocket events");
+        await server.SignalAsync("TERM");
+        Assert.Equal(0, await server.WaitForExitAsync());
     }
 
     private static async Task AssertStopsGracefullyOnAsync(string signal)
