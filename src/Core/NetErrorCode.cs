@@ -63,9 +63,10 @@ public static class NetErrorCode
     /// <summary>Any socket error without a more specific code.</summary>
     public const string SocketError = "ESOCKET";
 
-    // Linux errno values that SocketError folds together and that users must tell apart.
+    // Linux errno that SocketError folds into AccessDenied. (EMFILE and ENFILE cannot be told apart:
+    // .NET maps both to TooManyOpenSockets and reports ENFILE back as the native code for either, so
+    // TooManyOpenSockets is always EMFILE, the per-process limit a server actually meets.)
     private const int LinuxEPERM = 1;
-    private const int LinuxENFILE = 23;
 
     /// <summary>
     /// Translates a socket error into its stable code. This is the one place where PipeNet maps
@@ -87,7 +88,6 @@ public static class NetErrorCode
         System.Net.Sockets.SocketError.NetworkDown => NetworkDown,
         System.Net.Sockets.SocketError.AccessDenied when OperatingSystem.IsLinux() && nativeErrorCode == LinuxEPERM => NotPermitted,
         System.Net.Sockets.SocketError.AccessDenied => AccessDenied,
-        System.Net.Sockets.SocketError.TooManyOpenSockets when OperatingSystem.IsLinux() && nativeErrorCode == LinuxENFILE => FileTableOverflow,
         System.Net.Sockets.SocketError.TooManyOpenSockets => TooManyOpenFiles,
         System.Net.Sockets.SocketError.NoBufferSpaceAvailable => NoBufferSpace,
         System.Net.Sockets.SocketError.Shutdown => BrokenPipe,

@@ -11,8 +11,8 @@ namespace PipeNet.Cli.Tests;
 public sealed class AcceptBackoffTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// The runtime keeps every loaded assembly's file open (two descriptors each), so an idle echo server
-    /// holds about 90-100 descriptors and does not even start under 96. 128 leaves a few dozen to exhaust.
+    /// The runtime keeps every loaded assembly's file open (two descriptors each), so an idle echo server holds
+    /// about 96 descriptors and does not start at all under a limit of 96. 128 leaves a few dozen to exhaust.
     /// </summary>
     private const int FileLimit = 128;
 
@@ -69,12 +69,12 @@ public sealed class AcceptBackoffTests(ITestOutputHelper output)
             output.WriteLine(warning[..Math.Min(warning.Length, 200)]);
 
             // pipenet's HeadroomListenerFactory reports EMFILE itself when it stops accepting to keep descriptors
-            // for the runtime. Should the kernel's accept fail first (a race), PipeNet.Core currently names it ENFILE:
-            // .NET maps both errnos to SocketError.TooManyOpenSockets and back to ENFILE, which
-            // NetErrorCode.FromSocketError takes at its word. Tighten to EMFILE once Core is fixed.
-            Assert.Matches("failed with E[MN]FILE; retrying", warning);
+            // for the runtime; should the kernel's accept fail first (a race), Core names it EMFILE too.
+            Assert.Contains("failed with EMFILE; retrying", warning);
+            // HeadroomListenerFactory stops accepting while the runtime still has room to start a thread (two
+            // descriptors); at the very limit the runtime aborts with "Out of memory." when it starts one.
             int exhaustedDescriptors = server.CountOpenDescriptors();
-            Assert.True(exhaustedDescriptors < FileLimit, "The server left itself no descriptor to spare.");
+            Assert.True(exhaustedDescriptors <= FileLimit - 2, $"The server holds {exhaustedDescriptors} of {FileLimit} descriptors: no room left for the runtime.");
 
             TimeSpan cpuBefore = server.GetCpuTime();
             int warningsBefore = CountAcceptWarnings(server);

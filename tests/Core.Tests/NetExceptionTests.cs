@@ -13,7 +13,7 @@ public sealed class NetExceptionTests
     [InlineData(SocketError.AccessDenied, 13, "EACCES")]
     [InlineData(SocketError.AccessDenied, 1, "EPERM")]
     [InlineData(SocketError.TooManyOpenSockets, 24, "EMFILE")]
-    [InlineData(SocketError.TooManyOpenSockets, 23, "ENFILE")]
+    [InlineData(SocketError.TooManyOpenSockets, 23, "EMFILE")]
     [InlineData(SocketError.ConnectionAborted, 103, "ECONNABORTED")]
     [InlineData(SocketError.HostNotFound, 0, "ENOTFOUND")]
     [InlineData(SocketError.SocketNotSupported, 0, "ESOCKET")]
