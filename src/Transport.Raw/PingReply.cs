@@ -25,7 +25,12 @@ public sealed class PingReply
     /// <summary>The sequence number of the request (iputils' <c>icmp_seq</c>).</summary>
     public ushort SequenceNumber { get; }
 
-    /// <summary>From just before the request was sent to the reply's arrival; zero unless <see cref="Status"/> is <see cref="PingStatus.Success"/>.</summary>
+    /// <summary>
+    /// From just before the request was sent to the moment its reply was handed to the pinger; zero unless
+    /// <see cref="Status"/> is <see cref="PingStatus.Success"/>. It is measured in user space, so it includes the
+    /// wake-up of the thread that receives the reply (a few hundred microseconds on an idle machine, more under
+    /// load); iputils reads the kernel's receive timestamp instead and reports less on loopback.
+    /// </summary>
     public TimeSpan RoundTripTime { get; }
 
     /// <summary>The reply's IPv4 time to live; <c>null</c> for IPv6, whose raw sockets receive no IP header, and without a reply.</summary>

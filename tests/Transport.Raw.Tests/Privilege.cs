@@ -71,6 +71,15 @@ public sealed class IputilsFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory comparing with iputils ping.</summary>
+public sealed class IputilsTheoryAttribute : TheoryAttribute
+{
+    public IputilsTheoryAttribute()
+    {
+        Skip = new IputilsFactAttribute().Skip;
+    }
+}
+
 /// <summary>
 /// A fact that drops privileges in a child process with setpriv: as root it needs setpriv (util-linux); as an
 /// ordinary user the test checks the unprivileged path in-process, unless the process holds CAP_NET_RAW anyway.
