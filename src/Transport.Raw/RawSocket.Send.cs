@@ -315,15 +315,18 @@ public sealed partial class RawSocket
                 InternetChecksum.ComputeAndWrite(datagram, checksumOffset);
             }
 
-            sent = _socket.SendTo(datagram, SocketFlags.None, DestinationAddress(request.Address));
-        }
-        catch (SocketException ex) when (!IsClosed)
-        {
-            error = NetException.FromSocketException(ex, $"{_description}: send to {request.Address}");
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            error = Closed();
+            try
+            {
+                sent = _socket.SendTo(datagram, SocketFlags.None, DestinationAddress(request.Address));
+            }
+            catch (SocketException ex) when (!IsClosed)
+            {
+                error = NetException.FromSocketException(ex, $"{_description}: send to {request.Address}");
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                error = Closed(); // Close() raced with this send.
+            }
         }
         catch (Exception ex)
         {

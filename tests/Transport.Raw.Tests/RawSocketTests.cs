@@ -105,6 +105,22 @@ public class RawSocketTests
     }
 
     [RawFact]
+    public void AnExceptionFromBeforeSendGoesToAfterSendAndNothingIsSent()
+    {
+        using RawSocket socket = RawSocket.Create(o => o.Protocol = RawProtocol.Icmp);
+        byte[] request = Echo.Request(Echo.NewIdentifier(), 1);
+        var thrown = new ObjectDisposedException("something of the caller's");
+        Exception? reported = null;
+        int bytes = -1;
+
+        socket.Send(request, 0, request.Length, "127.0.0.1", () => throw thrown, (error, sent) => (reported, bytes) = (error, sent));
+
+        Assert.Same(thrown, reported);
+        Assert.Equal(0, bytes);
+        Assert.False(socket.IsClosed);
+    }
+
+    [RawFact]
     public void ASendErrorGoesToAfterSend()
     {
         using RawSocket socket = RawSocket.Create(o => o.Protocol = RawProtocol.Icmp);
