@@ -5,6 +5,8 @@ need=()
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v node    >/dev/null 2>&1 || need+=(nodejs)
 command -v prlimit >/dev/null 2>&1 || need+=(util-linux)
+command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+command -v ping    >/dev/null 2>&1 || need+=(iputils-ping)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update
