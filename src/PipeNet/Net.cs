@@ -25,7 +25,11 @@ public static class Net
     public static NetServer CreateServer(int port, string? host = null, int? backlog = null, Action<NetSocket>? connectionListener = null) =>
         new NetServer(null, connectionListener).Listen(port, host, backlog);
 
-    /// <summary>Creates a socket and connects it (Node's <c>net.connect</c>).</summary>
+    /// <summary>
+    /// Creates a socket and connects it (Node's <c>net.connect</c>). Only <paramref name="connectListener"/>
+    /// is certain to be registered in time; for <c>error</c> and other events use
+    /// <c>new NetSocket().OnError(...).Connect(...)</c>, since the outcome may arrive on another thread at once.
+    /// </summary>
     /// <param name="port">The port, 1..65535.</param>
     /// <param name="host">The host; 127.0.0.1 when <c>null</c>.</param>
     /// <param name="connectListener">Registered once for <c>connect</c>.</param>

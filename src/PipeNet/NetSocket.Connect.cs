@@ -10,7 +10,12 @@ public sealed partial class NetSocket
     private static readonly Lazy<TcpConnector> s_inlineConnector = new(() => new TcpConnector());
     private static readonly Lazy<TcpConnector> s_threadPoolConnector = new(() => new TcpConnector(new TcpTransportOptions { DispatchToThreadPool = true }));
 
-    /// <summary>Connects to <paramref name="host"/>:<paramref name="port"/> (127.0.0.1 when no host is given).</summary>
+    /// <summary>
+    /// Connects to <paramref name="host"/>:<paramref name="port"/> (127.0.0.1 when no host is given).
+    /// Register handlers before calling it: unlike Node's single-threaded loop, the outcome (<c>connect</c>,
+    /// or <c>error</c> then <c>close</c>) may be raised on another thread before this call's caller
+    /// gets to chain more <c>On</c> calls.
+    /// </summary>
     /// <param name="port">The port, 1..65535.</param>
     /// <param name="host">A host name or IP address; <c>null</c> keeps <see cref="SocketOptions.Host"/>.</param>
     /// <param name="callback">Registered once for <c>connect</c>.</param>
@@ -115,8 +120,7 @@ public sealed partial class NetSocket
 
     private async Task ConnectAndRunAsync()
     {
-        // Events of a connect run after Connect returned, never inside it, so handlers registered
-        // right after the call still see them.
+        // Connect returns before any lookup or connect work starts; the outcome arrives on another thread.
         await Task.Yield();
         ConnectionContext connection;
         try

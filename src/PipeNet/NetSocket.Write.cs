@@ -243,7 +243,14 @@ public sealed partial class NetSocket
             return;
         }
 
-        _flushTask = AwaitFlushAsync(flush, target);
+        // The flush may complete between the check above and the await inside, in which case the task is
+        // already done (and has run the completion under this reentrant lock): only a still-pending
+        // flush may block later writes.
+        Task pending = AwaitFlushAsync(flush, target);
+        if (!pending.IsCompleted)
+        {
+            _flushTask = pending;
+        }
     }
 
     private async Task AwaitFlushAsync(ValueTask<FlushResult> flush, long target)

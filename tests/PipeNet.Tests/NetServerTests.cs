@@ -98,8 +98,8 @@ public sealed class NetServerTests
         unixServer.Listen(path, () => listening.SetResult());
         await listening.Task.WithTimeout();
         var text = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var client2 = Net.Connect(path);
-        client2.OnData(d => text.TrySetResult(Encoding.ASCII.GetString(d))).OnConnect(() => client2.Write("unix"));
+        var client2 = new NetSocket();
+        client2.OnData(d => text.TrySetResult(Encoding.ASCII.GetString(d))).OnConnect(() => client2.Write("unix")).Connect(path);
         Assert.Equal("unix", await text.Task.WithTimeout());
         await unixServer.CloseAsync().WithTimeout();
     }

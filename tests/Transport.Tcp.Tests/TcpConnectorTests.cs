@@ -26,12 +26,10 @@ public sealed class TcpConnectorTests
     [Fact]
     public async Task RefusedConnectFailsWithEconnrefused()
     {
-        // Bind a port and close it again: nothing listens there any more.
-        EndPoint closed;
-        await using (ListenerHarness server = await ListenerHarness.StartLoopbackAsync())
-        {
-            closed = server.EndPoint;
-        }
+        // A port bound but not listening refuses connections, and stays ours for the whole test.
+        using var refuser = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        refuser.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        EndPoint closed = refuser.LocalEndPoint!;
 
         using var connector = new TcpConnector();
         var error = await Assert.ThrowsAsync<NetException>(() => connector.ConnectAsync(closed).AsTask().WithTimeout());
