@@ -15,9 +15,12 @@ internal sealed partial class SocketConnection
         PipeWriter input = _input.Writer;
         try
         {
+            bool lastReadFilledBuffer = false;
             while (true)
             {
-                if (_waitForData)
+                // After a read that filled its buffer more data is most likely waiting, so read again at
+                // once; only after a short read (the peer paused) wait for readability without a buffer.
+                if (_waitForData && !lastReadFilledBuffer)
                 {
                     // Idle connections hold no buffer: wait for readability first, rent memory after.
                     SocketOperationResult ready = await _receiver.WaitForDataAsync(_socket).ConfigureAwait(false);
@@ -45,6 +48,7 @@ internal sealed partial class SocketConnection
                     break;
                 }
 
+                lastReadFilledBuffer = bytes == buffer.Length;
                 input.Advance(bytes);
                 Volatile.Write(ref _bytesRead, _bytesRead + bytes);
 
