@@ -17,7 +17,7 @@ internal static class Usage
 
         echo options:
           --listen ADDR          Where to listen (default 127.0.0.1:7007): 127.0.0.1:0, [::1]:8080,
-                                 localhost:7007, unix:/run/echo.sock, /tmp/echo.sock, @abstract-name.
+                                 localhost:7007, unix:/run/echo.sock, /var/run/echo.sock, @abstract-name.
           --max-connections N    Serve at most N connections at once (N >= 1); more are closed at once.
                                  Default: no limit.
           --idle-timeout MS      Close a connection that moves no bytes for MS milliseconds (MS >= 1).

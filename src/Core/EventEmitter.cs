@@ -120,7 +120,7 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
         {
             foreach (EventSlot.Registration registration in Snapshot(slot))
             {
-                if (registration.Once && !TryRemove(slot, registration))
+                if (!TryTake(slot, registration))
                 {
                     continue;
                 }
@@ -164,7 +164,7 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
         bool any = false;
         foreach (EventSlot.Registration registration in Snapshot(slot))
         {
-            if (registration.Once && !TryRemove(slot, registration))
+            if (!TryTake(slot, registration))
             {
                 continue;
             }
@@ -200,7 +200,7 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
         bool any = false;
         foreach (EventSlot.Registration registration in Snapshot(slot))
         {
-            if (registration.Once && !TryRemove(slot, registration))
+            if (!TryTake(slot, registration))
             {
                 continue;
             }
@@ -224,7 +224,7 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
         bool any = false;
         foreach (EventSlot.Registration registration in Snapshot(slot))
         {
-            if (registration.Once && !TryRemove(slot, registration))
+            if (!TryTake(slot, registration))
             {
                 continue;
             }
@@ -259,7 +259,7 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
         for (int i = 0; i < handlers.Length; i++)
         {
             EventSlot.Registration registration = handlers[i];
-            if (registration.Once && !TryRemove(slot, registration))
+            if (!TryTake(slot, registration))
             {
                 continue;
             }
@@ -287,7 +287,7 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
         for (int i = next; i < handlers.Length; i++)
         {
             EventSlot.Registration registration = handlers[i];
-            if (registration.Once && !TryRemove(slot, registration))
+            if (!TryTake(slot, registration))
             {
                 continue;
             }
@@ -398,6 +398,9 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
         return type == typeof(Action<TSelf>) || Array.IndexOf(slot.Shapes, type) >= 0
             || (type == typeof(Func<TSelf>) && Array.IndexOf(slot.Shapes, typeof(Action)) >= 0);
     }
+
+    /// <summary>Whether <paramref name="registration"/> may run now: always, unless it is a once-handler another emit already took.</summary>
+    private bool TryTake(EventSlot slot, EventSlot.Registration registration) => !registration.Once || TryRemove(slot, registration);
 
     private bool TryRemove(EventSlot slot, EventSlot.Registration registration)
     {

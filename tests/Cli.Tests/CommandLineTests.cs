@@ -31,7 +31,7 @@ public sealed class CommandLineTests
     }
 
     [Theory]
-    [InlineData("unix:/tmp/echo.sock", "/tmp/echo.sock")]
+    [InlineData("unix:/run/echo.sock", "/run/echo.sock")]
     [InlineData("@echo", "@echo")]
     public void EchoListensOnUnixSockets(string address, string expected)
     {

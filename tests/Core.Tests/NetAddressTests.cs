@@ -98,10 +98,10 @@ public class NetAddressTests
     }
 
     [Theory]
-    [InlineData("/tmp/app.sock", "/tmp/app.sock")]
+    [InlineData("/run/app.sock", "/run/app.sock")]
     [InlineData("./rel.sock", "./rel.sock")]
     [InlineData("../up.sock", "../up.sock")]
-    [InlineData("unix:/tmp/a.sock", "/tmp/a.sock")]
+    [InlineData("unix:/run/a.sock", "/run/a.sock")]
     [InlineData("unix:rel.sock", "rel.sock")]
     [InlineData("UNIX:80", "80")]
     [InlineData("unix:./@odd", "./@odd")]
@@ -181,7 +181,7 @@ public class NetAddressTests
     [InlineData("unix:", "empty Unix socket path")]
     [InlineData("unix:@", "empty abstract socket name")]
     [InlineData("@", "empty abstract socket name")]
-    [InlineData("/tmp/a\0b", "NUL character")]
+    [InlineData("/run/a\0b", "NUL character")]
     public void RejectsMalformedAddressesNamingTheArgumentAndQuotingTheInput(string input, string expectedFragment)
     {
         FormatException error = Assert.Throws<FormatException>(() => NetAddress.Parse(input));
@@ -311,7 +311,7 @@ public class NetAddressTests
     [InlineData("[::ffff:127.0.0.1]:65535")]
     [InlineData("example.com:443")]
     [InlineData("_sip._tcp.example.com.:5060")]
-    [InlineData("unix:/tmp/app.sock")]
+    [InlineData("unix:/run/app.sock")]
     [InlineData("unix:rel.sock")]
     [InlineData("unix:./@odd")]
     [InlineData("unix:@name")]
