@@ -132,7 +132,7 @@ internal static class RunCommand
 
         string figure = scenario.Kind == ScenarioKind.Bulk ? $"{run.Throughput,10:N2}" : $"{run.Throughput,10:N0}";
         return $"{head} {figure} {scenario.Unit,-6}  p99 {run.P99Us,7:N0} µs  server CPU {run.ServerCpuPercent,4:N0}%  load CPU {run.LoadCpuPercent,4:N0}%" +
-            $"  {run.ServerCpuUsPerMessage,6:N2} µs/msg  {run.AllocatedBytesPerMessage,7:N1} B/msg  GCs {run.Gen0}/{run.Gen1}/{run.Gen2}{errors}";
+            $"  {run.ServerCpuUsPerMessage,6:N2} µs/msg  {run.AllocatedBytesPerMessage,7:N1} B/msg  GCs {run.Gen0}/{run.Gen1}/{run.Gen2}  JIT {run.JitPercentOfServerCpu:0}% of srv CPU  exceptions/msg {run.ExceptionsPerMessage:0.###}{errors}";
     }
 
     private static double LoadAverage()

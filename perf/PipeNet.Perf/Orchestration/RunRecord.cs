@@ -38,6 +38,12 @@ internal sealed record RunRecord
     /// <summary>Server bytes allocated per message (idle: per connection).</summary>
     public double AllocatedBytesPerMessage { get; init; }
 
+    /// <summary>Share of the server's CPU in its window that went to the JIT (tiering up), in %.</summary>
+    public double JitPercentOfServerCpu { get; init; }
+
+    /// <summary>First-chance exceptions in the server per message (idle and connect: per connection).</summary>
+    public double ExceptionsPerMessage { get; init; }
+
     public int Gen0 { get; init; }
 
     public int Gen1 { get; init; }
@@ -91,6 +97,8 @@ internal sealed record RunRecord
             LoadCpuPercent = load.CpuPercent,
             ServerCpuUsPerMessage = cpuMs * 1000 / units,
             AllocatedBytesPerMessage = allocated / units,
+            JitPercentOfServerCpu = cpuMs > 0 ? (after.JitMs - before.JitMs) / cpuMs * 100 : 0,
+            ExceptionsPerMessage = (after.Exceptions - before.Exceptions) / units,
             Gen0 = after.Gen0 - before.Gen0,
             Gen1 = after.Gen1 - before.Gen1,
             Gen2 = after.Gen2 - before.Gen2,

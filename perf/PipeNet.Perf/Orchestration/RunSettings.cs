@@ -44,7 +44,7 @@ internal sealed record RunSettings
         {
             Quick = quick,
             Repetitions = options.GetInt("reps", 3),
-            WarmupSeconds = options.GetDouble("warmup", quick ? 0.3 : 1.0),
+            WarmupSeconds = options.GetDouble("warmup", quick ? 0.4 : 3.0),
             MeasureSeconds = options.GetDouble("seconds", quick ? 1.0 : 5.0),
             IdleConnections = options.GetInt("idle-connections", quick ? 2_000 : 10_000),
             IdleSettleSeconds = quick ? 0.3 : 1.0,

@@ -10,14 +10,14 @@ internal static class CsvReport
     public static string Render(IReadOnlyList<RunRecord> runs)
     {
         var text = new StringBuilder();
-        text.AppendLine("scenario,server,rep,ok,throughput,p50_us,p99_us,p999_us,messages,bytes,connections,load_errors,seconds,server_cpu_pct,load_cpu_pct,server_cpu_us_per_msg,alloc_bytes_per_msg,gen0,gen1,gen2,rss_delta_bytes,managed_bytes_per_conn,load_average,error");
+        text.AppendLine("scenario,server,rep,ok,throughput,p50_us,p99_us,p999_us,messages,bytes,connections,load_errors,seconds,server_cpu_pct,load_cpu_pct,server_cpu_us_per_msg,alloc_bytes_per_msg,jit_pct_of_server_cpu,exceptions_per_msg,gen0,gen1,gen2,rss_delta_bytes,managed_bytes_per_conn,load_average,error");
         foreach (RunRecord run in runs)
         {
             object?[] cells =
             [
                 run.Scenario, run.Server, run.Repetition, run.Succeeded, run.Throughput, run.P50Us, run.P99Us, run.Load?.P999Us,
                 run.Load?.Messages, run.Load?.Bytes, run.Load?.Connections, run.Load?.Errors, run.Load?.Seconds,
-                run.ServerCpuPercent, run.LoadCpuPercent, run.ServerCpuUsPerMessage, run.AllocatedBytesPerMessage,
+                run.ServerCpuPercent, run.LoadCpuPercent, run.ServerCpuUsPerMessage, run.AllocatedBytesPerMessage, run.JitPercentOfServerCpu, run.ExceptionsPerMessage,
                 run.Gen0, run.Gen1, run.Gen2, run.RssDeltaBytes, run.ManagedBytesPerConnection, run.LoadAverage, run.Error,
             ];
             text.AppendLine(string.Join(',', cells.Select(Cell)));

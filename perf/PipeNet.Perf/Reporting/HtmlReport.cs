@@ -51,7 +51,7 @@ internal static class HtmlReport
             IReadOnlyList<string> cells = SummaryTable.Cells(row);
             for (int i = 0; i < cells.Count; i++)
             {
-                string css = i is 0 or 1 or 3 ? "" : i == 10 ? (cells[i].EndsWith("MISSED", StringComparison.Ordinal) ? " class=\"missed\"" : " class=\"met\"") : " class=\"n\"";
+                string css = i == SummaryTable.TargetColumn ? (cells[i].EndsWith("MISSED", StringComparison.Ordinal) ? " class=\"missed\"" : " class=\"met\"") : SummaryTable.IsTextColumn(i) ? "" : " class=\"n\"";
                 html.Append(CultureInfo.InvariantCulture, $"<td{css}>{Encode(cells[i])}</td>");
             }
 

@@ -15,7 +15,7 @@ internal static class MarkdownReport
         text.AppendLine(CultureInfo.InvariantCulture, $"{report.Repetitions} repetitions per scenario × server, interleaved; {report.WarmupSeconds:0.#} s warm-up + {report.MeasureSeconds:0.#} s measured; idle holds {report.IdleConnections:N0} connections. Took {report.DurationSeconds:0} s.");
         text.AppendLine();
         text.AppendLine("| " + string.Join(" | ", SummaryTable.Header) + " |");
-        text.AppendLine("|" + string.Join("|", SummaryTable.Header.Select((_, i) => i is 0 or 1 or 3 or 10 ? "---" : "---:")) + "|");
+        text.AppendLine("|" + string.Join("|", SummaryTable.Header.Select((_, i) => SummaryTable.IsTextColumn(i) ? "---" : "---:")) + "|");
         foreach (SummaryRow row in report.Summary)
         {
             text.AppendLine("| " + string.Join(" | ", SummaryTable.Cells(row)) + " |");

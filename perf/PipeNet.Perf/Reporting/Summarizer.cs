@@ -44,6 +44,7 @@ internal static class Summarizer
                     LoadCpuPercent = Median(ok.Select(r => r.LoadCpuPercent)),
                     ServerCpuUsPerMessage = Median(ok.Select(r => r.ServerCpuUsPerMessage)),
                     AllocatedBytesPerMessage = Median(ok.Select(r => r.AllocatedBytesPerMessage)),
+                    JitPercent = Median(ok.Select(r => r.JitPercentOfServerCpu)),
                     ManagedBytesPerConnection = Median(ok.Select(r => r.ManagedBytesPerConnection)),
                     VersusKestrel = versus,
                     VersusKestrelMin = paired.Length > 0 ? paired.Min() : double.NaN,

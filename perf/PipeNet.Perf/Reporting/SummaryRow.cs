@@ -35,6 +35,9 @@ internal sealed record SummaryRow
 
     public double AllocatedBytesPerMessage { get; init; }
 
+    /// <summary>Share of the server's CPU that went to the JIT inside the window, in %.</summary>
+    public double JitPercent { get; init; }
+
     /// <summary>Idle only: managed heap growth per held connection, after a full GC (RSS also counts heap the GC keeps committed).</summary>
     public double ManagedBytesPerConnection { get; init; }
 

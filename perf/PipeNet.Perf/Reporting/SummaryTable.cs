@@ -5,14 +5,20 @@ internal static class SummaryTable
 {
     public static IReadOnlyList<string> Header { get; } =
     [
-        "scenario", "server", "median (min–max)", "unit", "p99 µs", "srv CPU %", "load CPU %", "srv µs/msg", "alloc B/msg", "vs Kestrel (per-rep range)", "target",
+        "scenario", "server", "median (min–max)", "unit", "p99 µs", "srv CPU %", "load CPU %", "srv µs/msg", "JIT %", "alloc B/msg", "vs Kestrel (per-rep range)", "target",
     ];
+
+    /// <summary>The last column, whether the target is met.</summary>
+    public static int TargetColumn => Header.Count - 1;
+
+    /// <summary>Columns of words (left-aligned) rather than figures (right-aligned).</summary>
+    public static bool IsTextColumn(int column) => column is 0 or 1 or 3 || column == TargetColumn;
 
     public static IReadOnlyList<string> Cells(SummaryRow row)
     {
         if (row.Runs == 0)
         {
-            return [row.Scenario, row.Server, $"all {row.FailedRuns} runs failed", row.Unit, "", "", "", "", "", "", ""];
+            return [row.Scenario, row.Server, $"all {row.FailedRuns} runs failed", row.Unit, "", "", "", "", "", "", "", ""];
         }
 
         string versus = row.Server == "kestrel" ? "1.00×"
@@ -30,6 +36,7 @@ internal static class SummaryTable
             Figures.Fixed(row.ServerCpuPercent, "0"),
             Figures.Fixed(row.LoadCpuPercent, "0"),
             Figures.Fixed(row.ServerCpuUsPerMessage, row.Unit == "B/conn" ? "0" : "0.00"),
+            Figures.Fixed(row.JitPercent, "0"),
             Figures.Fixed(row.AllocatedBytesPerMessage, row.Unit == "B/conn" ? "0" : "0.0"),
             versus,
             target,

@@ -19,7 +19,7 @@ internal static class TerminalTable
             }
 
             lastScenario = lines[i][0];
-            text.AppendLine(string.Join(" | ", lines[i].Select((cell, c) => c is 0 or 1 or 3 or 10 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
+            text.AppendLine(string.Join(" | ", lines[i].Select((cell, c) => SummaryTable.IsTextColumn(c) ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
         }
 
         if (rows.Where(r => !r.HigherIsBetter && r.Runs > 0).ToList() is { Count: > 0 } idle)

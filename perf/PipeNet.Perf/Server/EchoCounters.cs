@@ -13,10 +13,14 @@ internal sealed class EchoCounters
     private readonly Cell[] _cells = new Cell[Stripes];
     private long _accepted;
     private long _active;
+    private long _exceptions;
 
     public long Accepted => Volatile.Read(ref _accepted);
 
     public long Active => Volatile.Read(ref _active);
+
+    /// <summary>First-chance exceptions in the whole process: an exception thrown and caught per message or per connection is a cost worth seeing.</summary>
+    public long Exceptions => Volatile.Read(ref _exceptions);
 
     public long BytesEchoed
     {
@@ -53,6 +57,8 @@ internal sealed class EchoCounters
     }
 
     public void ConnectionClosed() => Interlocked.Decrement(ref _active);
+
+    public void ExceptionThrown() => Interlocked.Increment(ref _exceptions);
 
     /// <summary>One read handed <paramref name="bytes"/> to the application, which echoed them.</summary>
     public void Echoed(long bytes)

@@ -18,6 +18,7 @@ internal static class ServerCommand
         string kind = options.Require("kind");
         double maxSeconds = options.GetDouble("max-seconds", 900);
         var counters = new EchoCounters();
+        AppDomain.CurrentDomain.FirstChanceException += (_, _) => counters.ExceptionThrown();
         await using IEchoServer server = kind switch
         {
             "pipenet" => new PipeNetEchoServer(counters),

@@ -36,6 +36,14 @@ internal sealed record ServerStats
 
     public long Reads { get; init; }
 
+    /// <summary>Time the JIT spent compiling, all threads (<see cref="System.Runtime.JitInfo"/>): PipeNet is JIT-compiled from IL while Kestrel's transport ships ReadyToRun, so short runs must show how much of the server's CPU went to tiering up.</summary>
+    public double JitMs { get; init; }
+
+    public long JitMethods { get; init; }
+
+    /// <summary>First-chance exceptions since the server started.</summary>
+    public long Exceptions { get; init; }
+
     public static ServerStats Capture(string kind, EchoCounters counters, long startTimestamp, bool collect)
     {
         if (collect)
@@ -63,6 +71,9 @@ internal sealed record ServerStats
             Accepted = counters.Accepted,
             BytesEchoed = counters.BytesEchoed,
             Reads = counters.Reads,
+            Exceptions = counters.Exceptions,
+            JitMs = System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds,
+            JitMethods = System.Runtime.JitInfo.GetCompiledMethodCount(),
         };
     }
 
