@@ -7,6 +7,15 @@ internal static class Program
     {
         TextWriter stdout = Console.Out;
         TextWriter stderr = Console.Error;
+        if (args.Length > 0 && args[0] == "ping")
+        {
+            // ping takes iputils' own flags, parsed by the raw transport's PingProgram.
+            using var interrupted = new CancellationTokenSource();
+            using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+                System.Runtime.InteropServices.PosixSignal.SIGINT, context => { context.Cancel = true; interrupted.Cancel(); });
+            return await PipeNet.Transport.Raw.PingProgram.RunAsync(args[1..], stdout, stderr, interrupted.Token).ConfigureAwait(false);
+        }
+
         ParsedCommand command;
         try
         {

@@ -7,6 +7,7 @@ internal static class Usage
         Usage:
           pipenet echo [--listen ADDR] [--max-connections N] [--idle-timeout MS] [--api pipe|events]
           pipenet demo [--seconds N] [--connections N] [--size BYTES]
+          pipenet ping HOST [-c COUNT] [-i INTERVAL] [-t TTL] [-s SIZE] [-W TIMEOUT] [-4|-6]
           pipenet help | --help | -h
 
         Commands:
@@ -14,6 +15,8 @@ internal static class Usage
                   Prints one line "listening ADDR" to stdout once bound; logs go to stderr.
           demo    Start an echo server on 127.0.0.1 (a free port), drive it with closed-loop
                   clients, print live progress once a second and a summary at the end.
+          ping    ICMP echo like iputils ping (needs root or CAP_NET_RAW); exit 0 when replies
+                  arrived, 1 when none did, 2 for a bad command line.
 
         echo options:
           --listen ADDR          Where to listen (default 127.0.0.1:7007): 127.0.0.1:0, [::1]:8080,
