@@ -121,6 +121,8 @@ public sealed partial class NetSocket
 
         if (connected)
         {
+            // Releases a loop waiting on a flush the peer never drains.
+            _output?.CancelPendingFlush();
             Wake();
         }
         else if (ReadyState != ReadyState.Opening)

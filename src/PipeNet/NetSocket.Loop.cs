@@ -89,7 +89,9 @@ public sealed partial class NetSocket
                 return;
             }
 
-            if (_readEnded || _paused || _data.Count == 0)
+            // While what we wrote is held back by a slow peer, read no more (the flush's completion wakes
+            // us): a handler that answers every message would otherwise buffer without bound.
+            if (_readEnded || _paused || _data.Count == 0 || PendingFlush is not null)
             {
                 if (_readEnded && WriteSideDone)
                 {

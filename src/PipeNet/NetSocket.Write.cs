@@ -36,6 +36,18 @@ public sealed partial class NetSocket
 
     private bool WriteSideDone => Volatile.Read(ref _writeEnded);
 
+    /// <summary>The flush the transport is holding back (the peer reads slower than we write), or <c>null</c>.</summary>
+    private Task? PendingFlush
+    {
+        get
+        {
+            lock (_writeLock)
+            {
+                return _flushTask;
+            }
+        }
+    }
+
     /// <summary>
     /// Queues <paramref name="data"/> for the peer (copied straight into the connection's write buffer).
     /// Writes inside an event handler are flushed together when the handler returns.
@@ -255,9 +267,10 @@ public sealed partial class NetSocket
 
     private async Task AwaitFlushAsync(ValueTask<FlushResult> flush, long target)
     {
+        FlushResult result;
         try
         {
-            await flush.ConfigureAwait(false);
+            result = await flush.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -273,6 +286,13 @@ public sealed partial class NetSocket
 
         lock (_writeLock)
         {
+            if (result.IsCanceled)
+            {
+                // Destroy cancelled the wait; the close fails the callbacks still pending.
+                _flushTask = null;
+                return;
+            }
+
             _flushTask = null;
             OnFlushed(target);
             if (_flushAgain)
@@ -287,6 +307,8 @@ public sealed partial class NetSocket
                 Post(SocketSignal.Drain);
             }
         }
+
+        Wake(); // The loop may be holding its reads back for this flush.
     }
 
     private void OnFlushed(long target)

@@ -24,7 +24,9 @@ namespace PipeNet;
 /// <b>Threading:</b> one socket's events run one at a time, in order, never concurrently; by default on
 /// the I/O loop that completed the read, so handlers must not block
 /// (<see cref="SocketOptions.DispatchToThreadPool"/> opts out). An async <c>data</c> handler pauses
-/// reading until it completes: natural backpressure.
+/// reading until it completes: natural backpressure. Reading also pauses while data written to the peer is
+/// held back (<c>Write</c> returned <c>false</c> and <c>drain</c> has not come yet), so a handler that answers
+/// every message keeps bounded memory against a peer that sends but does not read.
 /// </para>
 /// <para><b>Errors:</b> an <c>error</c> with no handler throws, as in rampart. An exception thrown by a
 /// handler becomes this socket's <c>error</c> and destroys this socket only.</para>

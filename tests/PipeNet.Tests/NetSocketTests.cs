@@ -151,6 +151,57 @@ public sealed class NetSocketTests
     }
 
     [Fact]
+    public async Task AnEchoAgainstAPeerThatNeverReadsKeepsMemoryBounded()
+    {
+        // The peer floods 256 MB and reads nothing back. The echo's writes are held back, so the server
+        // stops reading: what it took in stays far below what was sent, and nothing is lost once the
+        // peer reads.
+        const long total = 256L * 1024 * 1024;
+        var accepted = new TaskCompletionSource<NetSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = Net.CreateServer(socket =>
+        {
+            socket.OnData((ReadOnlySequence<byte> data) =>
+            {
+                foreach (ReadOnlyMemory<byte> segment in data)
+                {
+                    socket.Write(segment.Span);
+                }
+            });
+            accepted.SetResult(socket);
+        });
+        await server.ListenAsync(0, "127.0.0.1");
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(IPAddress.Loopback, server.Port).WithTimeout();
+        NetSocket serverSocket = await accepted.Task.WithTimeout();
+
+        byte[] chunk = new byte[1024 * 1024];
+        Task send = Task.Run(async () =>
+        {
+            for (long sent = 0; sent < total; sent += chunk.Length)
+            {
+                await client.SendAsync(chunk);
+            }
+
+            client.Shutdown(SocketShutdown.Send);
+        });
+
+        long peak = 0;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(1.5))
+        {
+            peak = Math.Max(peak, serverSocket.BytesRead);
+            await Task.Delay(10);
+        }
+
+        Assert.False(send.IsCompleted, "The whole flood went through although nobody read the echo.");
+        Assert.InRange(peak, 1, 64L * 1024 * 1024);
+
+        Assert.Equal(total, await client.ReceiveToEndAsync());
+        await send.WithTimeout();
+        await server.CloseAsync().WithTimeout();
+    }
+
+    [Fact]
     public async Task AThrowingHandlerBecomesThatSocketsErrorAndClosesItOnly()
     {
         var failure = new InvalidOperationException("handler bug");

@@ -7,6 +7,9 @@ internal sealed record RunSettings
 {
     public static readonly IReadOnlyList<string> AllServers = ["pipenet", "kestrel", "socket"];
 
+    /// <summary>Kinds that run only when named in <c>--servers</c>: the event facade (compare it with <c>pipenet</c>).</summary>
+    public static readonly IReadOnlyList<string> OptionalServers = ["facade"];
+
     public required bool Quick { get; init; }
 
     public required int Repetitions { get; init; }
@@ -34,7 +37,7 @@ internal sealed record RunSettings
         IReadOnlyList<string> servers = options.Get("servers") is { } kinds
             ? [.. kinds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]
             : AllServers;
-        if (servers.FirstOrDefault(s => !AllServers.Contains(s)) is { } unknown)
+        if (servers.FirstOrDefault(s => !AllServers.Contains(s) && !OptionalServers.Contains(s)) is { } unknown)
         {
             throw new ArgumentException($"unknown server kind '{unknown}'");
         }

@@ -12,6 +12,7 @@ internal static class HtmlReport
         ["pipenet"] = "#2b7bb9",
         ["kestrel"] = "#9a9a9a",
         ["socket"] = "#e08a2c",
+        ["facade"] = "#5aa05a",
     };
 
     public static string Render(PerfReport report)

@@ -23,6 +23,7 @@ internal static class ServerCommand
         {
             "pipenet" => new PipeNetEchoServer(counters),
             "kestrel" => new KestrelEchoServer(counters),
+            "facade" => new FacadeEchoServer(counters),
             "socket" => new SocketEchoServer(counters),
             _ => throw new ArgumentException($"unknown server kind '{kind}'"),
         };
