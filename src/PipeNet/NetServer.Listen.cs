@@ -39,7 +39,36 @@ public sealed partial class NetServer
             _options.Backlog = b;
         }
 
-        return StartListening(callback, () => ResolveListenEndPointsAsync(port, hosts));
+        return StartListening(callback, () => ResolveListenEndPointsAsync(port, hosts, family: 0));
+    }
+
+    /// <summary>Listens as <paramref name="options"/> say: port and host(s) with a family, or a Unix path.</summary>
+    /// <param name="options">What to bind.</param>
+    /// <param name="callback">Registered once for <c>listening</c>.</param>
+    /// <returns>This server.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <c>null</c>.</exception>
+    public NetServer Listen(ListenOptions options, Action? callback = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxConnections is { } max)
+        {
+            SetMaxConnections(max);
+        }
+
+        if (options.Backlog is { } backlog)
+        {
+            _options.Backlog = backlog;
+        }
+
+        if (options.Path is { } path)
+        {
+            return Listen(path, callback);
+        }
+
+        IReadOnlyList<string> hosts = options.Hosts.Count > 0 ? options.Hosts : options.Host is null ? [] : [options.Host];
+        int port = options.Port, family = options.Family;
+        _ipv6Only = family == 6;
+        return StartListening(callback, () => ResolveListenEndPointsAsync(port, hosts, family));
     }
 
     /// <summary>Listens on the Unix domain socket <paramref name="path"/> (<c>@name</c> for an abstract name).</summary>
@@ -151,6 +180,7 @@ public sealed partial class NetServer
             Backlog = _options.Backlog,
             DispatchToThreadPool = _options.DispatchToThreadPool,
             NoDelay = _options.NoDelay,
+            DualMode = !_ipv6Only,
         });
         _policy.IdleTimeout = null; // Sockets set their own timeout through the idle feature.
         _policy.KeepAlive = _options.KeepAlive ? KeepAliveSettings.Default : null;
@@ -179,36 +209,50 @@ public sealed partial class NetServer
         Emit(_listening);
     }
 
-    private static async Task<IReadOnlyList<EndPoint>> ResolveListenEndPointsAsync(int port, IReadOnlyList<string> hosts)
+    private static async Task<IReadOnlyList<EndPoint>> ResolveListenEndPointsAsync(int port, IReadOnlyList<string> hosts, int family)
     {
         if (hosts.Count == 0 || hosts.Any(h => h is "any" or "*"))
         {
-            return [Socket.OSSupportsIPv6 ? new IPEndPoint(IPAddress.IPv6Any, port) : new IPEndPoint(IPAddress.Any, port)];
+            return family switch
+            {
+                4 => [new IPEndPoint(IPAddress.Any, port)],
+                6 => [new IPEndPoint(IPAddress.IPv6Any, port)],
+                _ => [Socket.OSSupportsIPv6 ? new IPEndPoint(IPAddress.IPv6Any, port) : new IPEndPoint(IPAddress.Any, port)],
+            };
         }
 
         var endPoints = new List<EndPoint>();
         foreach (string host in hosts)
         {
-            if (IPAddress.TryParse(host, out IPAddress? address) && NetAddress.IsIP(host) != 0)
-            {
-                endPoints.Add(new IPEndPoint(address, port));
-                continue;
-            }
-
             ArgumentException.ThrowIfNullOrWhiteSpace(host);
-            try
+            IPAddress[] addresses;
+            if (IPAddress.TryParse(host, out IPAddress? literal) && NetAddress.IsIP(host) != 0)
             {
-                foreach (IPAddress resolved in await Dns.GetHostAddressesAsync(host).ConfigureAwait(false))
+                addresses = [literal];
+            }
+            else
+            {
+                try
                 {
-                    endPoints.Add(new IPEndPoint(resolved, port));
+                    addresses = await Dns.GetHostAddressesAsync(host).ConfigureAwait(false);
+                }
+                catch (SocketException ex)
+                {
+                    throw NetException.FromSocketException(ex, $"lookup {host}");
                 }
             }
-            catch (SocketException ex)
+
+            foreach (IPAddress address in addresses)
             {
-                throw NetException.FromSocketException(ex, $"lookup {host}");
+                if (family == 0 || (family == 4) == (address.AddressFamily == AddressFamily.InterNetwork))
+                {
+                    endPoints.Add(new IPEndPoint(address, port));
+                }
             }
         }
 
-        return endPoints;
+        return endPoints.Count > 0
+            ? endPoints
+            : throw new NetException(NetErrorCode.NotFound, $"listen: no IPv{family} address among {string.Join(", ", hosts)}.");
     }
 }

@@ -23,6 +23,7 @@ public sealed partial class NetServer : EventEmitter<NetServer>
     private ConnectionDispatcher? _dispatcher;
     private IReadOnlyList<EndPoint> _endPoints = [];
     private bool _closing;
+    private bool _ipv6Only;
 
     /// <summary>Creates a server; <c>Listen</c> starts it.</summary>
     /// <param name="options">Options; the defaults when <c>null</c>.</param>

@@ -77,6 +77,32 @@ public sealed class NetServerTests
     }
 
     [Fact]
+    public async Task ListenOptionsChooseFamilyBacklogAndLimit()
+    {
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var v4 = Net.CreateServer(_ => { }).Listen(new ListenOptions { Host = "localhost", Family = 4, Backlog = 100, MaxConnections = 5 }, () => listening.SetResult());
+        await listening.Task.WithTimeout();
+        Assert.All(v4.EndPoints, e => Assert.Equal(AddressFamily.InterNetwork, e.AddressFamily));
+        Assert.Equal(100, v4.Backlog);
+        Assert.Equal(5, v4.MaxConnections);
+        await v4.CloseAsync().WithTimeout();
+
+        // Family 6 with no host: IPv6 only, so an IPv4 client is refused.
+        var v6Listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var v6 = Net.CreateServer(socket => socket.OnData(_ => { })).Listen(new ListenOptions { Family = 6 }, () => v6Listening.SetResult());
+        await v6Listening.Task.WithTimeout();
+        using var ipv4Client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await Assert.ThrowsAsync<SocketException>(() => ipv4Client.ConnectAsync(IPAddress.Loopback, v6.Port));
+        using var ipv6Client = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
+        await ipv6Client.ConnectAsync(IPAddress.IPv6Loopback, v6.Port).WithTimeout();
+        ipv6Client.Close();
+        await v6.CloseAsync().WithTimeout();
+
+        Assert.Equal("Family", Assert.Throws<ArgumentOutOfRangeException>(() => new ListenOptions { Family = 5 }).ParamName);
+        Assert.Equal("Port", Assert.Throws<ArgumentOutOfRangeException>(() => new ListenOptions { Port = 70000 }).ParamName);
+    }
+
+    [Fact]
     public async Task ListensOnAllAddressesByDefaultAndOnUnixSockets()
     {
         var server = Net.CreateServer(socket => socket.OnData((ReadOnlySequence<byte> data) => { socket.End(data.ToArray()); }));
