@@ -15,6 +15,7 @@ public sealed partial class NetSocket
         _input = connection.Transport.Input;
         _output = connection.Transport.Output;
         _bytes = connection.Features.Get<IConnectionBytesFeature>();
+        _sendProgress = connection.Features.Get<IConnectionSendProgressFeature>();
 
         if (connection.Features.Get<ISocketOptionsFeature>() is { } socketOptions)
         {

@@ -21,6 +21,8 @@ public sealed partial class NetSocket
     private long _written;
     private long _flushed;
     private long _highWaterMark = 64 * 1024;
+    private IConnectionSendProgressFeature? _sendProgress;
+    private bool _watchingSendProgress;
 
     /// <summary>
     /// Unflushed bytes at which <c>Write</c> inside a handler starts returning <c>false</c>. Writes also
@@ -53,7 +55,7 @@ public sealed partial class NetSocket
     /// Writes inside an event handler are flushed together when the handler returns.
     /// </summary>
     /// <param name="data">The bytes.</param>
-    /// <param name="callback">Runs once the data was flushed to the transport, or with the error that stopped it.</param>
+    /// <param name="callback">Runs once the data reached the socket (was handed to the kernel), or with the error that stopped it.</param>
     /// <returns><c>false</c> when the caller should wait for <c>drain</c> before writing more.</returns>
     public bool Write(ReadOnlySpan<byte> data, Action<Exception?>? callback = null)
     {
@@ -72,7 +74,7 @@ public sealed partial class NetSocket
 
     /// <summary>Queues <paramref name="data"/> for the peer.</summary>
     /// <param name="data">The bytes.</param>
-    /// <param name="callback">Runs once the data was flushed to the transport, or with the error that stopped it.</param>
+    /// <param name="callback">Runs once the data reached the socket (was handed to the kernel), or with the error that stopped it.</param>
     /// <returns><c>false</c> when the caller should wait for <c>drain</c> before writing more.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="data"/> is <c>null</c>.</exception>
     public bool Write(byte[] data, Action<Exception?>? callback = null)
@@ -84,7 +86,7 @@ public sealed partial class NetSocket
     /// <summary>Queues <paramref name="text"/> encoded with <paramref name="encoding"/> (UTF-8 when <c>null</c>), encoding straight into the write buffer.</summary>
     /// <param name="text">The text.</param>
     /// <param name="encoding">The encoding; UTF-8 when <c>null</c>.</param>
-    /// <param name="callback">Runs once the data was flushed to the transport, or with the error that stopped it.</param>
+    /// <param name="callback">Runs once the data reached the socket (was handed to the kernel), or with the error that stopped it.</param>
     /// <returns><c>false</c> when the caller should wait for <c>drain</c> before writing more.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is <c>null</c>.</exception>
     public bool Write(string text, Encoding? encoding = null, Action<Exception?>? callback = null)
@@ -314,8 +316,29 @@ public sealed partial class NetSocket
     private void OnFlushed(long target)
     {
         _flushed = target;
+        if (_sendProgress is null)
+        {
+            // A transport that cannot say when bytes reach the kernel: flushed is as far as we can see.
+            ReleaseWriteCallbacks(_flushed);
+        }
+        else if (_writeCallbacks.Count > 0 && !_watchingSendProgress)
+        {
+            _watchingSendProgress = true;
+            _ = WatchSendProgressAsync(_sendProgress);
+        }
+
+        if (_needDrain && !_inDispatch && _flushTask is null)
+        {
+            _needDrain = false;
+            Post(SocketSignal.Drain);
+        }
+    }
+
+    /// <summary>Moves the callbacks of writes up to <paramref name="sent"/> bytes to the loop. Called under the write lock.</summary>
+    private void ReleaseWriteCallbacks(long sent)
+    {
         bool any = false;
-        while (_writeCallbacks.TryPeek(out (long End, Action<Exception?> Callback) entry) && entry.End <= _flushed)
+        while (_writeCallbacks.TryPeek(out (long End, Action<Exception?> Callback) entry) && entry.End <= sent)
         {
             _writeCallbacks.Dequeue();
             _readyCallbacks.Enqueue((entry.Callback, null));
@@ -326,11 +349,40 @@ public sealed partial class NetSocket
         {
             Post(SocketSignal.WriteCallbacks);
         }
+    }
 
-        if (_needDrain && !_inDispatch && _flushTask is null)
+    /// <summary>Runs write callbacks as the transport hands their bytes to the kernel ("the data reached the socket").</summary>
+    private async Task WatchSendProgressAsync(IConnectionSendProgressFeature progress)
+    {
+        while (true)
         {
-            _needDrain = false;
-            Post(SocketSignal.Drain);
+            long next;
+            lock (_writeLock)
+            {
+                if (!_writeCallbacks.TryPeek(out (long End, Action<Exception?> Callback) entry))
+                {
+                    _watchingSendProgress = false;
+                    return;
+                }
+
+                next = entry.End;
+            }
+
+            bool sent = await progress.WaitForBytesWrittenAsync(next).ConfigureAwait(false);
+            lock (_writeLock)
+            {
+                ReleaseWriteCallbacks(BytesWritten);
+                if (!sent)
+                {
+                    _watchingSendProgress = false;
+                }
+            }
+
+            if (!sent)
+            {
+                FailPendingWriteCallbacks(new NetException(NetErrorCode.BrokenPipe, "The connection closed before the data was written."));
+                return;
+            }
         }
     }
 

@@ -109,6 +109,50 @@ public sealed class NetSocketTests
     }
 
     [Fact]
+    public async Task AWriteCallbackRunsOnlyOnceItsBytesReachedTheSocket()
+    {
+        // 16 MB to a peer that reads slowly: every callback must see BytesWritten past its own data.
+        using var peerListener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        peerListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        peerListener.Listen();
+        byte[] chunk = new byte[256 * 1024];
+        var seen = new List<(long End, long SentAtCallback)>();
+        var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var socket = new NetSocket();
+        socket.OnConnect(() =>
+        {
+            for (int i = 1; i <= 64; i++)
+            {
+                long end = (long)i * chunk.Length;
+                bool last = i == 64;
+                socket.Write(chunk, e =>
+                {
+                    Assert.Null(e);
+                    seen.Add((end, socket.BytesWritten));
+                    if (last)
+                    {
+                        allDone.SetResult();
+                    }
+                });
+            }
+        }).Connect(((IPEndPoint)peerListener.LocalEndPoint!).Port);
+
+        using Socket peer = await peerListener.AcceptAsync().WithTimeout();
+        byte[] buffer = new byte[64 * 1024];
+        long received = 0;
+        while (received < 64L * chunk.Length)
+        {
+            received += await peer.ReceiveAsync(buffer.AsMemory()).AsTask().WithTimeout();
+        }
+
+        await allDone.Task.WithTimeout();
+        Assert.Equal(64, seen.Count);
+        Assert.All(seen, s => Assert.True(s.SentAtCallback >= s.End, $"callback for {s.End} ran with {s.SentAtCallback} sent"));
+        Assert.Equal(seen.Select(s => s.End).Order(), seen.Select(s => s.End));
+        socket.Destroy();
+    }
+
+    [Fact]
     public async Task ABackpressuredWriteReturnsFalseAndDrainFollowsWhenThePeerReads()
     {
         // Node's pump: write until Write says false, resume on drain. Every false must be answered by

@@ -6,6 +6,56 @@ namespace PipeNet.Transport.Tcp.Internal;
 
 internal sealed partial class SocketConnection
 {
+    private readonly Lock _progressLock = new();
+    private List<(long Total, TaskCompletionSource<bool> Waiter)>? _progressWaiters;
+    private bool _sendingEnded;
+
+    public Task<bool> WaitForBytesWrittenAsync(long totalBytes)
+    {
+        if (BytesWritten >= totalBytes)
+        {
+            return Task.FromResult(true);
+        }
+
+        var waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_progressLock)
+        {
+            (_progressWaiters ??= []).Add((totalBytes, waiter));
+        }
+
+        // Registered first, checked after: either the send loop sees the waiter, or this sees its bytes
+        // (the send loop publishes them with a full fence before looking for waiters).
+        ReportSendProgress(ended: Volatile.Read(ref _sendingEnded));
+        return waiter.Task;
+    }
+
+    /// <summary>Completes the progress waiters the bytes sent so far satisfy (all of them once sending ended).</summary>
+    private void ReportSendProgress(bool ended)
+    {
+        lock (_progressLock)
+        {
+            if (ended)
+            {
+                Volatile.Write(ref _sendingEnded, true);
+            }
+
+            if (_progressWaiters is not { Count: > 0 } waiters)
+            {
+                return;
+            }
+
+            long sent = BytesWritten;
+            for (int i = waiters.Count - 1; i >= 0; i--)
+            {
+                if (waiters[i].Total <= sent || _sendingEnded)
+                {
+                    waiters[i].Waiter.TrySetResult(waiters[i].Total <= sent);
+                    waiters.RemoveAt(i);
+                }
+            }
+        }
+    }
+
     private async Task SendLoopAsync()
     {
         Exception? error = null;
@@ -33,7 +83,12 @@ internal sealed partial class SocketConnection
                         break;
                     }
 
-                    Volatile.Write(ref _bytesWritten, _bytesWritten + sent.BytesTransferred);
+                    Interlocked.Add(ref _bytesWritten, sent.BytesTransferred);
+                    if (_progressWaiters is { Count: > 0 })
+                    {
+                        ReportSendProgress(ended: false);
+                    }
+
                     output.AdvanceTo(buffer.GetPosition(sent.BytesTransferred));
                     if (sent.BytesTransferred < buffer.Length)
                     {
@@ -66,6 +121,7 @@ internal sealed partial class SocketConnection
             ShutdownSend();
         }
 
+        ReportSendProgress(ended: true);
         await output.CompleteAsync(error).ConfigureAwait(false);
     }
 

@@ -24,7 +24,7 @@ namespace PipeNet.Transport.Tcp.Internal;
 internal sealed partial class SocketConnection : ConnectionContext,
     IConnectionBytesFeature, ISocketOptionsFeature, IConnectionLifetimeFeature,
     IConnectionLifetimeNotificationFeature, IConnectionEndPointFeature, IConnectionIdFeature,
-    IConnectionTransportFeature, IConnectionItemsFeature
+    IConnectionTransportFeature, IConnectionItemsFeature, IConnectionSendProgressFeature
 {
     private static long s_lastId;
 
@@ -79,6 +79,7 @@ internal sealed partial class SocketConnection : ConnectionContext,
         _features.Set<IConnectionTransportFeature>(this);
         _features.Set<IConnectionItemsFeature>(this);
         _features.Set<IConnectionCloseReasonFeature>(_closeReason);
+        _features.Set<IConnectionSendProgressFeature>(this);
     }
 
     public override string ConnectionId { get; set; }
