@@ -92,7 +92,8 @@ public sealed partial class NetSocket
 
             // While what we wrote is held back by a slow peer, read no more (the flush's completion wakes
             // us): a handler that answers every message would otherwise buffer without bound.
-            if (_readEnded || _paused || _data.Count == 0 || PendingFlush is not null)
+            bool consume = _data.Count > 0;
+            if (_readEnded || _paused || PendingFlush is not null || (!consume && _unreadDataAtEnd))
             {
                 if (_readEnded && WriteSideDone)
                 {
@@ -119,6 +120,15 @@ public sealed partial class NetSocket
             if (result.IsCanceled)
             {
                 input.AdvanceTo(buffer.Start); // A wake-up, not data: keep what is buffered for the next read.
+                continue;
+            }
+
+            if (!consume && !(buffer.IsEmpty && result.IsCompleted))
+            {
+                // Nobody listens for data yet: keep it for the first handler (as Node buffers it), but
+                // watch for the end of stream so a socket that never gets data still sees the peer's FIN.
+                input.AdvanceTo(buffer.Start, buffer.End);
+                _unreadDataAtEnd = result.IsCompleted;
                 continue;
             }
 

@@ -61,6 +61,7 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     private bool _closed;
     private bool _hadError;
     private bool _paused;
+    private bool _unreadDataAtEnd;
     private bool _isServerSide;
     private Exception? _unhandledError;
     private Decoder? _decoder;
