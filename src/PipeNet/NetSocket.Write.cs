@@ -39,16 +39,7 @@ public sealed partial class NetSocket
     private bool WriteSideDone => Volatile.Read(ref _writeEnded);
 
     /// <summary>The flush the transport is holding back (the peer reads slower than we write), or <c>null</c>.</summary>
-    private Task? PendingFlush
-    {
-        get
-        {
-            lock (_writeLock)
-            {
-                return _flushTask;
-            }
-        }
-    }
+    private Task? PendingFlush => Volatile.Read(ref _flushTask);
 
     /// <summary>
     /// Queues <paramref name="data"/> for the peer (copied straight into the connection's write buffer).
