@@ -20,7 +20,9 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     private static readonly Type[] s_customShapes = [typeof(Action), typeof(Action<object?>)];
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, EventSlot> _slots = new(StringComparer.Ordinal);
+    // A handful of events per emitter: a short array searched in order costs less memory per socket than a
+    // dictionary, and lookups happen only when handlers are registered, never when events are raised.
+    private EventSlot[] _slots = [];
 
     /// <summary>Registers <paramref name="handler"/> for <paramref name="eventName"/>.</summary>
     /// <param name="eventName">The event, for example <c>data</c>.</param>
@@ -48,7 +50,7 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
         ArgumentNullException.ThrowIfNull(handler);
         lock (_lock)
         {
-            if (_slots.TryGetValue(eventName, out EventSlot? slot))
+            if (FindSlot(eventName) is { } slot)
             {
                 EventSlot.Registration[] handlers = slot.Handlers;
                 for (int i = handlers.Length - 1; i >= 0; i--)
@@ -73,7 +75,7 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     {
         lock (_lock)
         {
-            foreach (EventSlot slot in _slots.Values)
+            foreach (EventSlot slot in _slots)
             {
                 if (eventName is null || slot.Name == eventName)
                 {
@@ -94,7 +96,7 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
         ArgumentNullException.ThrowIfNull(eventName);
         lock (_lock)
         {
-            return _slots.TryGetValue(eventName, out EventSlot? slot) ? slot.Count : 0;
+            return FindSlot(eventName)?.Count ?? 0;
         }
     }
 
@@ -113,7 +115,7 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
         EventSlot? slot;
         lock (_lock)
         {
-            _slots.TryGetValue(eventName, out slot);
+            slot = FindSlot(eventName);
         }
 
         if (slot is not null)
@@ -138,14 +140,14 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     /// </summary>
     /// <param name="eventName">The event's name.</param>
     /// <param name="signature">The accepted shapes for error messages, for example <c>Action&lt;Exception&gt;</c>.</param>
-    /// <param name="shapes">The accepted delegate types.</param>
+    /// <param name="shapes">The accepted delegate types; pass a static array so each emitter does not allocate one.</param>
     /// <returns>The event's slot, to raise it with <see cref="Emit(EventSlot)"/> and friends.</returns>
     protected EventSlot DefineEvent(string eventName, string signature, params Type[] shapes)
     {
         lock (_lock)
         {
             var slot = new EventSlot(eventName, shapes, signature);
-            _slots[eventName] = slot;
+            _slots = [.. _slots, slot];
             return slot;
         }
     }
@@ -367,10 +369,11 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
         ArgumentNullException.ThrowIfNull(handler);
         lock (_lock)
         {
-            if (!_slots.TryGetValue(eventName, out EventSlot? slot))
+            EventSlot? slot = FindSlot(eventName);
+            if (slot is null)
             {
                 slot = new EventSlot(eventName, s_customShapes, "Action or Action<object?>");
-                _slots[eventName] = slot;
+                _slots = [.. _slots, slot];
             }
 
             if (!Accepts(slot, handler))
@@ -388,6 +391,20 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
 
         OnHandlersChanged(eventName);
         return (TSelf)this;
+    }
+
+    /// <summary>The slot named <paramref name="eventName"/>, or <c>null</c>. Called under the lock.</summary>
+    private EventSlot? FindSlot(string eventName)
+    {
+        foreach (EventSlot slot in _slots)
+        {
+            if (string.Equals(slot.Name, eventName, StringComparison.Ordinal))
+            {
+                return slot;
+            }
+        }
+
+        return null;
     }
 
     private static bool Accepts(EventSlot slot, Delegate handler)

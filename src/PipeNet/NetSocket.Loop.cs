@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
@@ -208,7 +209,10 @@ public sealed partial class NetSocket
     /// <summary>Hands work to the event loop from any thread.</summary>
     private void Post(SocketSignal signal, object? state = null)
     {
-        _signals.Enqueue((signal, state));
+        ConcurrentQueue<(SocketSignal Signal, object? State)> signals = Volatile.Read(ref _signals)
+            ?? Interlocked.CompareExchange(ref _signals, new(), null)
+            ?? _signals!;
+        signals.Enqueue((signal, state));
         Wake();
     }
 
@@ -236,7 +240,7 @@ public sealed partial class NetSocket
     {
         lock (_stateLock)
         {
-            if (_wakeRequested || !_signals.IsEmpty)
+            if (_wakeRequested || _signals is { IsEmpty: false })
             {
                 _wakeRequested = false;
                 return Task.CompletedTask;
@@ -249,7 +253,7 @@ public sealed partial class NetSocket
 
     private void ProcessSignals()
     {
-        while (_signals.TryDequeue(out (SocketSignal Signal, object? State) item))
+        while (Volatile.Read(ref _signals) is { } signals && signals.TryDequeue(out (SocketSignal Signal, object? State) item))
         {
             switch (item.Signal)
             {
@@ -380,7 +384,7 @@ public sealed partial class NetSocket
     private void ProcessSignalsAfterClose()
     {
         // Errors posted just before the close still come before it; drains and timeouts no longer matter.
-        while (_signals.TryDequeue(out (SocketSignal Signal, object? State) item))
+        while (Volatile.Read(ref _signals) is { } signals && signals.TryDequeue(out (SocketSignal Signal, object? State) item))
         {
             if (item.Signal == SocketSignal.Error)
             {

@@ -34,6 +34,13 @@ namespace PipeNet;
 /// </remarks>
 public sealed partial class NetSocket : EventEmitter<NetSocket>
 {
+    // Handler shapes per event, shared by every socket.
+    private static readonly Type[] s_plainShapes = [typeof(Action)];
+    private static readonly Type[] s_lookupShapes = [typeof(Action<LookupResult>), typeof(Action)];
+    private static readonly Type[] s_dataShapes = [typeof(Action<ReadOnlySequence<byte>>), typeof(Func<ReadOnlySequence<byte>, ValueTask>), typeof(Action<string>), typeof(Action)];
+    private static readonly Type[] s_closeShapes = [typeof(Action<bool>), typeof(Action)];
+    private static readonly Type[] s_errorShapes = [typeof(Action<Exception>), typeof(Action)];
+
     private readonly SocketOptions _options;
     private readonly EventSlot _lookup;
     private readonly EventSlot _connect;
@@ -44,7 +51,7 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     private readonly EventSlot _timeout;
     private readonly EventSlot _close;
     private readonly EventSlot _error;
-    private readonly ConcurrentQueue<(SocketSignal Signal, object? State)> _signals = new();
+    private ConcurrentQueue<(SocketSignal Signal, object? State)>? _signals; // created by the first Post: most sockets never need it
     private readonly Lock _stateLock = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private ConnectionContext? _connection;
@@ -72,16 +79,15 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     public NetSocket(SocketOptions? options = null)
     {
         _options = options?.Clone() ?? new SocketOptions();
-        _lookup = DefineEvent("lookup", "Action<LookupResult> or Action", typeof(Action<LookupResult>), typeof(Action));
-        _connect = DefineEvent("connect", "Action or Action<NetSocket>", typeof(Action));
-        _ready = DefineEvent("ready", "Action or Action<NetSocket>", typeof(Action));
-        _data = DefineEvent("data", "Action<ReadOnlySequence<byte>>, Func<ReadOnlySequence<byte>, ValueTask>, Action<string> (after SetEncoding) or Action",
-            typeof(Action<ReadOnlySequence<byte>>), typeof(Func<ReadOnlySequence<byte>, ValueTask>), typeof(Action<string>), typeof(Action));
-        _drain = DefineEvent("drain", "Action or Action<NetSocket>", typeof(Action));
-        _end = DefineEvent("end", "Action or Action<NetSocket>", typeof(Action));
-        _timeout = DefineEvent("timeout", "Action or Action<NetSocket>", typeof(Action));
-        _close = DefineEvent("close", "Action<bool> (hadError) or Action", typeof(Action<bool>), typeof(Action));
-        _error = DefineEvent("error", "Action<Exception> or Action", typeof(Action<Exception>), typeof(Action));
+        _lookup = DefineEvent("lookup", "Action<LookupResult> or Action", s_lookupShapes);
+        _connect = DefineEvent("connect", "Action or Action<NetSocket>", s_plainShapes);
+        _ready = DefineEvent("ready", "Action or Action<NetSocket>", s_plainShapes);
+        _data = DefineEvent("data", "Action<ReadOnlySequence<byte>>, Func<ReadOnlySequence<byte>, ValueTask>, Action<string> (after SetEncoding) or Action", s_dataShapes);
+        _drain = DefineEvent("drain", "Action or Action<NetSocket>", s_plainShapes);
+        _end = DefineEvent("end", "Action or Action<NetSocket>", s_plainShapes);
+        _timeout = DefineEvent("timeout", "Action or Action<NetSocket>", s_plainShapes);
+        _close = DefineEvent("close", "Action<bool> (hadError) or Action", s_closeShapes);
+        _error = DefineEvent("error", "Action<Exception> or Action", s_errorShapes);
         if (_options.Encoding is { } encoding)
         {
             _decoder = encoding.GetDecoder();
