@@ -81,12 +81,12 @@ public sealed class NodeInteropTests
             .OnClose(hadError => { events.Add("close"); closed.SetResult(hadError); });
         Assert.Equal(ReadyState.Closed, socket.ReadyState);
         Assert.True(socket.Pending);
-        socket.Connect(port);
-        Assert.True(socket.Connecting);
+        socket.Once("connect", () => events.Add($"state {socket.ReadyState}"));
+        socket.Connect(port); // Connecting until the connect lands, which on loopback may already have happened
 
         Assert.False(await closed.Task.WithTimeout());
         Assert.Equal("greetings from node", text.ToString());
-        Assert.Equal(["connect", "ready"], events.Take(2));
+        Assert.Equal(["connect", "state Open", "ready"], events.Take(3));
         Assert.Equal(["end", "close"], events.TakeLast(2));
         Assert.Equal(19, socket.BytesRead);
         Assert.True(socket.Destroyed);
@@ -157,5 +157,87 @@ public sealed class NodeInteropTests
         Assert.True(await closed.Task.WithTimeout());
         Assert.Equal(1, closes);
         await server.CloseAsync();
+    }
+
+    [Fact]
+    public async Task WriteReturnsFalseAgainstAPausedNodePeerAndDrainFollowsWhenItResumes()
+    {
+        // The Node server stops reading until told to go on; then it counts everything and reports.
+        const string server = """
+            const net = require('net');
+            const srv = net.createServer(c => {
+              c.pause();
+              let got = 0;
+              c.on('data', d => got += d.length);
+              c.on('end', () => { console.log('got ' + got + ' read ' + c.bytesRead); srv.close(); });
+              process.stdin.once('data', () => c.resume());
+            });
+            srv.listen(0, '127.0.0.1', () => console.log('listening ' + srv.address().port));
+            """;
+        await using var node = NodePeer.Start(server);
+        int port = int.Parse((await node.WaitForLineAsync(l => l.StartsWith("listening", StringComparison.Ordinal))).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+
+        const long target = 32L * 1024 * 1024;
+        byte[] chunk = new byte[64 * 1024];
+        long written = 0;
+        int falses = 0, drains = 0;
+        var firstFalse = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var socket = new NetSocket();
+        void Pump()
+        {
+            while (written < target)
+            {
+                written += chunk.Length;
+                if (!socket.Write(chunk))
+                {
+                    falses++;
+                    firstFalse.TrySetResult();
+                    return;
+                }
+            }
+
+            socket.End();
+        }
+
+        socket.OnDrain(() => { drains++; Pump(); }).OnConnect(Pump).OnData(_ => { }).Connect(port);
+        await firstFalse.Task.WithTimeout();
+        Assert.True(Volatile.Read(ref written) < target, "everything was written although Node reads nothing yet");
+        await node.SendLineAsync("go");
+
+        string line = await node.WaitForLineAsync(l => l.StartsWith("got ", StringComparison.Ordinal));
+        Assert.Equal($"got {target} read {target}", line);
+        Assert.Equal(falses, drains);
+        Assert.Equal(target, socket.BytesWritten);
+    }
+
+    [Fact]
+    public async Task ASilentNodeClientTimesOutOnTheServersClock()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var accepted = new TaskCompletionSource<NetSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var timedOut = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = Net.CreateServer(new ServerOptions { Timeout = TimeSpan.FromSeconds(30), TimeProvider = clock }, socket =>
+        {
+            socket.OnData(_ => { }).OnTimeout(() => { timedOut.TrySetResult(); socket.End("idle, bye\n"); });
+            accepted.SetResult(socket);
+        });
+        await server.ListenAsync(0, "127.0.0.1");
+        const string client = """
+            const net = require('net');
+            const s = net.connect(Number(process.argv.at(-1)), '127.0.0.1');
+            s.on('data', d => console.log('server said ' + d.toString().trim()));
+            s.on('end', () => s.end());
+            """;
+        await using var node = NodePeer.Start(client, server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await accepted.Task.WithTimeout();
+
+        for (int i = 0; i < 31; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await timedOut.Task.WithTimeout();
+        Assert.Equal("server said idle, bye", await node.WaitForLineAsync(l => l.StartsWith("server said", StringComparison.Ordinal)));
+        await server.CloseAsync().WithTimeout();
     }
 }

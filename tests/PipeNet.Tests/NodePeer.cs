@@ -92,6 +92,13 @@ internal sealed class NodePeer : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Sends one line to the script's standard input.</summary>
+    public async Task SendLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line).WithTimeout();
+        await _process.StandardInput.FlushAsync().WithTimeout();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
