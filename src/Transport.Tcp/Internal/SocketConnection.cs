@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -50,24 +49,19 @@ internal sealed partial class SocketConnection : ConnectionContext,
     private volatile bool _aborted;
     private Exception? _shutdownReason;
 
-    public SocketConnection(Socket socket, MemoryPool<byte> memoryPool, PipeScheduler ioScheduler, TcpTransportOptions options, ILogger logger)
+    public SocketConnection(Socket socket, IOLoop loop, bool waitForData, ILogger logger)
     {
         _socket = socket;
         _logger = logger;
-        _waitForData = options.WaitForDataBeforeAllocatingBuffer;
+        _waitForData = waitForData;
         ConnectionId = "pn-" + Interlocked.Increment(ref s_lastId).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
         LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
 
-        // The socket side of each pipe runs on the connection's I/O loop; the application side runs
-        // inline on that loop (no thread hop) unless the owner asked for the thread pool.
-        PipeScheduler applicationScheduler = options.DispatchToThreadPool ? PipeScheduler.ThreadPool : PipeScheduler.Inline;
-        long maxRead = options.MaxReadBufferSize ?? 0;
-        long maxWrite = options.MaxWriteBufferSize ?? 0;
-        _input = new Pipe(new PipeOptions(memoryPool, applicationScheduler, ioScheduler, maxRead, maxRead / 2, useSynchronizationContext: false));
-        _output = new Pipe(new PipeOptions(memoryPool, ioScheduler, applicationScheduler, maxWrite, maxWrite / 2, useSynchronizationContext: false));
-        _receiver = new SocketReceiver(ioScheduler);
-        _sender = new SocketSender(ioScheduler);
+        _input = new Pipe(loop.InputOptions);
+        _output = new Pipe(loop.OutputOptions);
+        _receiver = new SocketReceiver(loop.Scheduler);
+        _sender = new SocketSender(loop.Scheduler);
         Transport = new DuplexPipe(_input.Reader, _output.Writer);
 
         _features.Set<IConnectionBytesFeature>(this);

@@ -11,17 +11,26 @@ internal sealed class SocketConnectionFactory : IDisposable
     private readonly TcpTransportOptions _options;
     private readonly ILogger _logger;
     private readonly MemoryPool<byte> _memoryPool = new PinnedBlockMemoryPool();
-    private readonly PipeScheduler[] _ioQueues;
+    private readonly IOLoop[] _ioLoops;
     private int _nextQueue;
 
     public SocketConnectionFactory(TcpTransportOptions options, ILogger logger)
     {
         _options = options;
         _logger = logger;
-        _ioQueues = new PipeScheduler[options.IOQueueCount];
-        for (int i = 0; i < _ioQueues.Length; i++)
+        // The socket side of each pipe runs on the connection's I/O loop; the application side runs
+        // inline on that loop (no thread hop) unless the owner asked for the thread pool.
+        PipeScheduler application = options.DispatchToThreadPool ? PipeScheduler.ThreadPool : PipeScheduler.Inline;
+        long maxRead = options.MaxReadBufferSize ?? 0;
+        long maxWrite = options.MaxWriteBufferSize ?? 0;
+        _ioLoops = new IOLoop[options.IOQueueCount];
+        for (int i = 0; i < _ioLoops.Length; i++)
         {
-            _ioQueues[i] = new IOQueue();
+            var queue = new IOQueue();
+            _ioLoops[i] = new IOLoop(
+                queue,
+                new PipeOptions(_memoryPool, application, queue, maxRead, maxRead / 2, useSynchronizationContext: false),
+                new PipeOptions(_memoryPool, queue, application, maxWrite, maxWrite / 2, useSynchronizationContext: false));
         }
     }
 
@@ -32,8 +41,8 @@ internal sealed class SocketConnectionFactory : IDisposable
             socket.NoDelay = true;
         }
 
-        PipeScheduler queue = _ioQueues[(int)((uint)Interlocked.Increment(ref _nextQueue) % (uint)_ioQueues.Length)];
-        var connection = new SocketConnection(socket, _memoryPool, queue, _options, _logger);
+        IOLoop loop = _ioLoops[(int)((uint)Interlocked.Increment(ref _nextQueue) % (uint)_ioLoops.Length)];
+        var connection = new SocketConnection(socket, loop, _options.WaitForDataBeforeAllocatingBuffer, _logger);
         connection.Start();
         return connection;
     }
