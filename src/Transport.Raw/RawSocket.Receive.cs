@@ -38,6 +38,7 @@ public sealed partial class RawSocket
     private bool _receiveBusy; // reading and delivering datagrams: close waits for this, not for an idle wait
     private CancellationTokenSource? _receiveCancellation;
     private int _rentedReceiveBuffers;
+    private long _oversizedDatagrams;
 
     /// <summary>Whether receiving is paused (the seed's <c>recvPaused</c>).</summary>
     public bool ReceivePaused
@@ -62,6 +63,14 @@ public sealed partial class RawSocket
             }
         }
     }
+
+    /// <summary>
+    /// How many datagrams were dropped because they did not fit in <see cref="BufferSize"/>. Such a datagram is
+    /// also reported to <c>error</c> handlers, if there are any; with none it is only counted, never thrown: a
+    /// raw socket sees every packet of its protocol on the host, and another program's large packet must not end
+    /// this one.
+    /// </summary>
+    public long OversizedDatagrams => Interlocked.Read(ref _oversizedDatagrams);
 
     /// <summary>How many receive buffers are rented right now (0 or 1); for tests of the pause rules.</summary>
     internal int RentedReceiveBuffers => Volatile.Read(ref _rentedReceiveBuffers);
@@ -224,21 +233,25 @@ public sealed partial class RawSocket
                 }
                 catch (SocketException ex)
                 {
-                    if (!IsClosed)
+                    if (ex.SocketErrorCode != SocketError.MessageSize)
                     {
-                        RaiseErrorFromLoop(ex.SocketErrorCode == SocketError.MessageSize
-                            ? TooLarge(ex)
-                            : NetException.FromSocketException(ex, $"{_description}: receive"));
+                        if (!IsClosed)
+                        {
+                            RaiseErrorFromLoop(NetException.FromSocketException(ex, $"{_description}: receive"));
+                        }
+
+                        return;
                     }
 
-                    return;
+                    DropOversized(TooLarge(ex));
+                    received = -1; // already dropped
                 }
 
                 if (received > BufferSize)
                 {
-                    RaiseErrorFromLoop(TooLarge(received));
+                    DropOversized(TooLarge(received));
                 }
-                else
+                else if (received >= 0)
                 {
                     Deliver(new ReadOnlyMemory<byte>(buffer, 0, received));
                 }
@@ -278,6 +291,23 @@ public sealed partial class RawSocket
         {
             // A handler's exception must not kill the loop silently: it goes where errors go.
             RaiseErrorFromLoop(ex);
+        }
+    }
+
+    /// <summary>Counts a datagram too large for the buffer and tells the <c>error</c> handlers, if any.</summary>
+    private void DropOversized(NetException error)
+    {
+        Interlocked.Increment(ref _oversizedDatagrams);
+        if (!IsClosed)
+        {
+            try
+            {
+                Emit(_error, error);
+            }
+            catch (Exception ex)
+            {
+                RaiseErrorFromLoop(ex);
+            }
         }
     }
 

@@ -26,7 +26,7 @@ namespace PipeNet.Transport.Raw;
 /// start with the IPv4 header (parse it with <see cref="IPv4Header"/>); IPv6 datagrams start after it.
 /// <c>close</c> — raised exactly once, last, after <see cref="Close"/> once nothing is being received or sent.
 /// <c>error</c> — <see cref="Action{T}"/> of <see cref="Exception"/> (a <see cref="NetException"/> for socket
-/// errors): a failed receive, a datagram larger than <see cref="BufferSize"/>, a send failure with no
+/// errors): a failed receive, a datagram larger than <see cref="BufferSize"/> (only reported, never thrown), a send failure with no
 /// <c>afterSend</c> callback, or an exception thrown by a <c>message</c> handler. As in rampart and Node, an
 /// <c>error</c> with no handler is thrown: from <c>Send</c> when it happened there, and otherwise — on the
 /// receive loop, where no caller waits — on the thread pool after the socket is closed, which ends the process
@@ -92,7 +92,7 @@ public sealed partial class RawSocket : EventEmitter<RawSocket>, IDisposable
     /// <summary>The IP protocol number the socket was created for.</summary>
     public RawProtocol Protocol { get; }
 
-    /// <summary>The size of the receive buffer; larger datagrams raise <c>error</c> with <c>EMSGSIZE</c>.</summary>
+    /// <summary>The size of the receive buffer; larger datagrams are dropped (see <see cref="OversizedDatagrams"/>).</summary>
     public int BufferSize { get; }
 
     /// <summary>Whether <see cref="Close"/> was called.</summary>

@@ -37,8 +37,9 @@ public sealed class RawSocketOptions
     }
 
     /// <summary>
-    /// The size in bytes of the buffer a datagram is received into. A larger datagram is not delivered: the
-    /// socket raises <c>error</c> with code <c>EMSGSIZE</c> instead. The buffer is rented only while a datagram
+    /// The size in bytes of the buffer a datagram is received into. A larger datagram is not delivered: it is
+    /// dropped, counted in <see cref="RawSocket.OversizedDatagrams"/> and reported to <c>error</c> handlers (if
+    /// any) with code <c>EMSGSIZE</c>. The buffer is rented only while a datagram
     /// is being read and handled.
     /// </summary>
     /// <remarks>Defaults to 4096.</remarks>

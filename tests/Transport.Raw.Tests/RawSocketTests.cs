@@ -366,6 +366,24 @@ public class RawSocketTests
     }
 
     [RawFact]
+    public async Task AnOversizedDatagramWithNoErrorHandlerIsCountedAndTheSocketKeepsReceiving()
+    {
+        // Raw sockets see every ICMP packet on the host: another program's 64 KiB ping must not end this one.
+        using RawSocket socket = RawSocket.Create(o => { o.Protocol = RawProtocol.Icmp; o.BufferSize = 100; });
+        var received = new DatagramCollector(socket);
+        ushort id = Echo.NewIdentifier();
+
+        byte[] large = Echo.Request(id, 1, payloadLength: IcmpEcho.MaxPayloadLength);
+        socket.Send(large, 0, large.Length, "127.0.0.1");
+        byte[] small = Echo.Request(id, 2, payloadLength: 8);
+        socket.Send(small, 0, small.Length, "127.0.0.1");
+
+        await received.WaitForAsync((d, _) => Echo.IsV4(d, IcmpEcho.ReplyType, id, 2));
+        Assert.True(socket.OversizedDatagrams >= 2, $"{socket.OversizedDatagrams} oversized datagrams counted"); // request and reply
+        Assert.False(socket.IsClosed);
+    }
+
+    [RawFact]
     public void EventsAnswerToTheirNodeNames()
     {
         using RawSocket socket = RawSocket.Create(o => o.Protocol = RawProtocol.Icmp);
