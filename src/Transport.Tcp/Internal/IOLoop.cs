@@ -6,4 +6,5 @@ namespace PipeNet.Transport.Tcp.Internal;
 /// <param name="Scheduler">The loop's scheduler.</param>
 /// <param name="InputOptions">Options of a connection's input pipe: the socket writes on the loop, the application reads.</param>
 /// <param name="OutputOptions">Options of a connection's output pipe: the application writes, the socket reads on the loop.</param>
-internal sealed record IOLoop(PipeScheduler Scheduler, PipeOptions InputOptions, PipeOptions OutputOptions);
+/// <param name="Senders">The senders the loop's connections rent for each send.</param>
+internal sealed record IOLoop(PipeScheduler Scheduler, PipeOptions InputOptions, PipeOptions OutputOptions, SocketSenderPool Senders);

@@ -75,8 +75,10 @@ internal sealed partial class SocketConnection
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 if (!buffer.IsEmpty)
                 {
-                    SocketOperationResult sent = await _sender.SendAsync(_socket, buffer).ConfigureAwait(false);
-                    _sender.Reset();
+                    SocketSender sender = _senders.Rent();
+                    SocketOperationResult sent = await sender.SendAsync(_socket, buffer).ConfigureAwait(false);
+                    sender.Reset();
+                    _senders.Return(sender);
                     if (sent.HasError)
                     {
                         error = SendError(sent.Error!);

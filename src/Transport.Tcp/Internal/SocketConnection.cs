@@ -32,13 +32,12 @@ internal sealed partial class SocketConnection : ConnectionContext,
     private readonly Pipe _input;
     private readonly Pipe _output;
     private readonly SocketReceiver _receiver;
-    private readonly SocketSender _sender;
+    private readonly SocketSenderPool _senders;
     private readonly bool _waitForData;
     private readonly CloseReasonFeature _closeReason = new();
     private readonly CancellationTokenSource _connectionClosed = new();
     private readonly CancellationTokenSource _closeRequested = new();
     private readonly Lock _shutdownLock = new();
-    private readonly FeatureCollection _features = new(8);
     private IDictionary<object, object?>? _items;
     private Task _processing = Task.CompletedTask;
     private Task _receiveLoop = Task.CompletedTask;
@@ -61,24 +60,13 @@ internal sealed partial class SocketConnection : ConnectionContext,
         _input = new Pipe(loop.InputOptions);
         _output = new Pipe(loop.OutputOptions);
         _receiver = new SocketReceiver(loop.Scheduler);
-        _sender = new SocketSender(loop.Scheduler);
+        _senders = loop.Senders;
         Transport = new DuplexPipe(_input.Reader, _output.Writer);
-
-        _features.Set<IConnectionBytesFeature>(this);
-        _features.Set<ISocketOptionsFeature>(this);
-        _features.Set<IConnectionLifetimeFeature>(this);
-        _features.Set<IConnectionLifetimeNotificationFeature>(this);
-        _features.Set<IConnectionEndPointFeature>(this);
-        _features.Set<IConnectionIdFeature>(this);
-        _features.Set<IConnectionTransportFeature>(this);
-        _features.Set<IConnectionItemsFeature>(this);
-        _features.Set<IConnectionCloseReasonFeature>(_closeReason);
-        _features.Set<IConnectionSendProgressFeature>(this);
     }
 
     public override string ConnectionId { get; set; }
 
-    public override IFeatureCollection Features => _features;
+    public override IFeatureCollection Features => this;
 
     public override IDictionary<object, object?> Items
     {
@@ -149,7 +137,6 @@ internal sealed partial class SocketConnection : ConnectionContext,
 
         Shutdown(null, reset: false);
         _receiver.Dispose();
-        _sender.Dispose();
 
         // ConnectionClosed callbacks are user code: never run them on the I/O loop.
         ThreadPool.UnsafeQueueUserWorkItem(static cts => cts.Cancel(), _connectionClosed, preferLocal: false);

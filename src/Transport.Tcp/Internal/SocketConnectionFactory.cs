@@ -30,7 +30,8 @@ internal sealed class SocketConnectionFactory : IDisposable
             _ioLoops[i] = new IOLoop(
                 queue,
                 new PipeOptions(_memoryPool, application, queue, maxRead, maxRead / 2, useSynchronizationContext: false),
-                new PipeOptions(_memoryPool, queue, application, maxWrite, maxWrite / 2, useSynchronizationContext: false));
+                new PipeOptions(_memoryPool, queue, application, maxWrite, maxWrite / 2, useSynchronizationContext: false),
+                new SocketSenderPool(queue));
         }
     }
 
@@ -48,5 +49,12 @@ internal sealed class SocketConnectionFactory : IDisposable
     }
 
     // Blocks still held by open connections are dropped by the pool when they come back.
-    public void Dispose() => _memoryPool.Dispose();
+    public void Dispose()
+    {
+        _memoryPool.Dispose();
+        foreach (IOLoop loop in _ioLoops)
+        {
+            loop.Senders.Dispose();
+        }
+    }
 }

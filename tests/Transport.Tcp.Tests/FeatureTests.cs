@@ -1,0 +1,66 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
+using PipeNet.Tests;
+
+namespace PipeNet.Transport.Tcp.Tests;
+
+public sealed class FeatureTests
+{
+    [Fact]
+    public async Task BuiltInFeaturesAnswerWithoutBeingSet()
+    {
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
+        using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
+        await using var connection = await server.AcceptAsync();
+
+        IFeatureCollection features = connection.Features;
+        Assert.Equal(connection.ConnectionId, features.Get<IConnectionIdFeature>()!.ConnectionId);
+        Assert.Same(connection.Transport, features.Get<IConnectionTransportFeature>()!.Transport);
+        Assert.Equal(client.LocalEndPoint, features.Get<IConnectionEndPointFeature>()!.RemoteEndPoint);
+        Assert.NotNull(features.Get<IConnectionBytesFeature>());
+        Assert.NotNull(features.Get<ISocketOptionsFeature>());
+        Assert.NotNull(features.Get<IConnectionCloseReasonFeature>());
+        Assert.Null(features.Get<ITlsHandshakeFeature>());
+        Assert.Equal(10, features.Count());
+    }
+
+    [Fact]
+    public async Task AddedFeaturesAreFoundReplaceBuiltInOnesAndCanBeRemoved()
+    {
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
+        using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
+        await using var connection = await server.AcceptAsync();
+        IFeatureCollection features = connection.Features;
+        int revision = features.Revision;
+
+        var marker = new Marker();
+        features.Set(marker);
+        var bytes = new FixedBytes();
+        features.Set<IConnectionBytesFeature>(bytes);
+
+        Assert.Same(marker, features.Get<Marker>());
+        Assert.Same(bytes, features.Get<IConnectionBytesFeature>());
+        Assert.Same(marker, features[typeof(Marker)]);
+        Assert.True(features.Revision > revision);
+        Assert.Equal(11, features.Count());
+        Assert.Contains(features, f => f.Key == typeof(IConnectionBytesFeature) && ReferenceEquals(f.Value, bytes));
+
+        features.Set<Marker>(null);
+        features.Set<ISocketOptionsFeature>(null);
+
+        Assert.Null(features.Get<Marker>());
+        Assert.Null(features.Get<ISocketOptionsFeature>());
+        Assert.Equal(9, features.Count());
+        Assert.Throws<ArgumentNullException>(() => features[null!]);
+    }
+
+    private sealed class Marker;
+
+    private sealed class FixedBytes : IConnectionBytesFeature
+    {
+        public long BytesRead => 1;
+
+        public long BytesWritten => 2;
+    }
+}
