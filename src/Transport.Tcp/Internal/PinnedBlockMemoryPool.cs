@@ -10,10 +10,10 @@ namespace PipeNet.Transport.Tcp.Internal;
 /// </summary>
 internal sealed class PinnedBlockMemoryPool : MemoryPool<byte>
 {
-    public const int BlockSize = 4096;
+    public const int BlockSize = 16384;
 
-    // 16384 blocks = 64 MiB retained at most; beyond that returned blocks go to the GC.
-    private const int MaxRetainedBlocks = 16384;
+    // 4096 blocks = 64 MiB retained at most; beyond that returned blocks go to the GC.
+    private const int MaxRetainedBlocks = 4096;
 
     private readonly ConcurrentQueue<Block> _blocks = new();
     private int _retained;
