@@ -16,6 +16,15 @@ internal static class Program
             return await PipeNet.Transport.Raw.PingProgram.RunAsync(args[1..], stdout, stderr, interrupted.Token).ConfigureAwait(false);
         }
 
+        if (args.Length > 0 && args[0] == "bench")
+        {
+            // bench passes its arguments through to the perf harness.
+            using var interrupted = new CancellationTokenSource();
+            using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+                System.Runtime.InteropServices.PosixSignal.SIGINT, context => { context.Cancel = true; interrupted.Cancel(); });
+            return await BenchCommand.RunAsync(args[1..], stderr, interrupted.Token).ConfigureAwait(false);
+        }
+
         ParsedCommand command;
         try
         {

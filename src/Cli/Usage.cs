@@ -8,6 +8,7 @@ internal static class Usage
           pipenet echo [--listen ADDR] [--max-connections N] [--idle-timeout MS] [--api pipe|events]
           pipenet demo [--seconds N] [--connections N] [--size BYTES]
           pipenet ping HOST [-c COUNT] [-i INTERVAL] [-t TTL] [-s SIZE] [-W TIMEOUT] [-4|-6]
+          pipenet bench [--quick] [--scenarios a,b] [--servers a,b] [--reps N] [--out DIR]
           pipenet help | --help | -h
 
         Commands:
@@ -17,6 +18,8 @@ internal static class Usage
                   clients, print live progress once a second and a summary at the end.
           ping    ICMP echo like iputils ping (needs root or CAP_NET_RAW); exit 0 when replies
                   arrived, 1 when none did, 2 for a bad command line.
+          bench   Run the perf harness of this checkout (PipeNet vs Kestrel's socket transport,
+                  interleaved); arguments go to it (see perf/README.md). Needs the sources.
 
         echo options:
           --listen ADDR          Where to listen (default 127.0.0.1:7007): 127.0.0.1:0, [::1]:8080,

@@ -5,10 +5,8 @@ namespace PipeNet.Perf.Orchestration;
 /// <summary>What the orchestrator runs: the quick profile (CI, the cake Bench target) or the full one.</summary>
 internal sealed record RunSettings
 {
-    public static readonly IReadOnlyList<string> AllServers = ["pipenet", "kestrel", "socket"];
-
-    /// <summary>Kinds that run only when named in <c>--servers</c>: the event facade (compare it with <c>pipenet</c>).</summary>
-    public static readonly IReadOnlyList<string> OptionalServers = ["facade"];
+    /// <summary>Every server kind, in the order a repetition runs them: pipe-level, event facade, the reference, plain Socket.</summary>
+    public static readonly IReadOnlyList<string> AllServers = ["pipenet", "facade", "kestrel", "socket"];
 
     public required bool Quick { get; init; }
 
@@ -37,7 +35,7 @@ internal sealed record RunSettings
         IReadOnlyList<string> servers = options.Get("servers") is { } kinds
             ? [.. kinds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]
             : AllServers;
-        if (servers.FirstOrDefault(s => !AllServers.Contains(s) && !OptionalServers.Contains(s)) is { } unknown)
+        if (servers.FirstOrDefault(s => !AllServers.Contains(s)) is { } unknown)
         {
             throw new ArgumentException($"unknown server kind '{unknown}'");
         }

@@ -52,9 +52,12 @@ internal sealed record SummaryRow
 
     public double VersusKestrelMax { get; init; }
 
+    /// <summary>Median against pipe-level PipeNet's median, oriented as <see cref="VersusKestrel"/>: the facade's overhead.</summary>
+    public double VersusPipeLevel { get; init; }
+
     /// <summary>The goal: a ratio against Kestrel, or for idle a ceiling in bytes per connection.</summary>
     public double Target { get; init; }
 
-    /// <summary>Whether the goal is met; only PipeNet's rows have one.</summary>
+    /// <summary>Whether the goal is met; only PipeNet's rows have one (the facade's is against pipe-level PipeNet).</summary>
     public bool? MeetsTarget { get; init; }
 }

@@ -24,6 +24,7 @@ internal static class SummaryTable
         string versus = row.Server == "kestrel" ? "1.00×"
             : $"{Figures.Ratio(row.VersusKestrel)} ({Figures.Fixed(row.VersusKestrelMin, "0.00")}–{Figures.Fixed(row.VersusKestrelMax, "0.00")})";
         string target = row.MeetsTarget is not { } met ? ""
+            : row.Server == "facade" ? $"{Figures.Ratio(row.VersusPipeLevel)} of pipenet, ≥{Summarizer.FacadeTarget:0.00}× " + (met ? "met" : "MISSED")
             : (row.HigherIsBetter ? $"≥{row.Target:0.0}× " : $"≤{row.Target:0} B ") + (met ? "met" : "MISSED");
         string failures = row.FailedRuns > 0 ? $" [{row.FailedRuns} failed]" : row.LoadErrors > 0 ? $" [{row.LoadErrors} errors]" : "";
         return
