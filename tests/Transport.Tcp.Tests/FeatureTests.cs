@@ -46,6 +46,12 @@ public sealed class FeatureTests
         Assert.Equal(11, features.Count());
         Assert.Contains(features, f => f.Key == typeof(IConnectionBytesFeature) && ReferenceEquals(f.Value, bytes));
 
+        var clock = new IdleClockStub();
+        features.Set<IConnectionIdleTimeoutFeature>(clock);
+        Assert.Same(clock, features.Get<IConnectionIdleTimeoutFeature>());
+        Assert.Equal(12, features.Count());
+        features.Set<IConnectionIdleTimeoutFeature>(null);
+
         features.Set<Marker>(null);
         features.Set<ISocketOptionsFeature>(null);
 
@@ -56,6 +62,17 @@ public sealed class FeatureTests
     }
 
     private sealed class Marker;
+
+    private sealed class IdleClockStub : IConnectionIdleTimeoutFeature
+    {
+        public TimeSpan? IdleTimeout { get; set; }
+
+        public Action<Microsoft.AspNetCore.Connections.ConnectionContext>? TimedOut { get; set; }
+
+        public void ResetIdleClock()
+        {
+        }
+    }
 
     private sealed class FixedBytes : IConnectionBytesFeature
     {

@@ -7,7 +7,8 @@ namespace PipeNet.Transport.Tcp.Internal;
 /// <summary>
 /// The connection is its own feature collection: the features it implements are answered by a type test, with no
 /// dictionary per connection; features added later (idle clock, TLS, a user's) go to a short list that is created on
-/// first use and is consulted first, so an added feature also replaces a built-in one.
+/// first use and is consulted first, so an added feature also replaces a built-in one. The idle clock, which every
+/// dispatched connection gets, has a field of its own so that it costs no list.
 /// </summary>
 internal sealed partial class SocketConnection : IFeatureCollection
 {
@@ -22,6 +23,7 @@ internal sealed partial class SocketConnection : IFeatureCollection
     // Guarded by itself. A null value marks a built-in feature that was removed.
     private List<KeyValuePair<Type, object?>>? _addedFeatures;
     private int _featureRevision;
+    private IConnectionIdleTimeoutFeature? _idleTimeoutFeature;
 
     bool IFeatureCollection.IsReadOnly => false;
 
@@ -62,13 +64,21 @@ internal sealed partial class SocketConnection : IFeatureCollection
     }
 
     private object? BuiltInFeature(Type key) =>
-        key == typeof(IConnectionCloseReasonFeature) ? _closeReason
+        key == typeof(IConnectionIdleTimeoutFeature) ? _idleTimeoutFeature
+        : key == typeof(IConnectionCloseReasonFeature) ? _closeReason
         : Array.IndexOf(s_builtInFeatures, key) >= 0 ? this
         : null;
 
     private void SetFeature(Type key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
+        if (key == typeof(IConnectionIdleTimeoutFeature) && value is null or IConnectionIdleTimeoutFeature)
+        {
+            _idleTimeoutFeature = (IConnectionIdleTimeoutFeature?)value;
+            Interlocked.Increment(ref _featureRevision);
+            return;
+        }
+
         if (_addedFeatures is null)
         {
             Interlocked.CompareExchange(ref _addedFeatures, [], null);
@@ -107,6 +117,11 @@ internal sealed partial class SocketConnection : IFeatureCollection
             {
                 features.Add(new(key, feature));
             }
+        }
+
+        if (_idleTimeoutFeature is { } idle)
+        {
+            features.Add(new(typeof(IConnectionIdleTimeoutFeature), idle));
         }
 
         if (_addedFeatures is { } added)
