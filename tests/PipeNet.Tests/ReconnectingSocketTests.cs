@@ -70,6 +70,13 @@ public sealed class ReconnectingSocketTests
         return log;
     }
 
+    /// <summary>A loopback port a server just stopped listening on: connects to it are refused.</summary>
+    private static async Task<int> UnusedPortAsync()
+    {
+        await using RecordingServer gone = await RecordingServer.StartAsync();
+        return gone.Port;
+    }
+
     private static Task<string> NextAsync(Channel<string> log) => log.Reader.ReadAsync().AsTask().WithTimeout();
 
     [Fact]
@@ -114,11 +121,7 @@ public sealed class ReconnectingSocketTests
     public async Task BacksOffExponentiallyUpToMaxDelayAndGivesUpAfterMaxAttempts()
     {
         var clock = new FakeTimeProvider();
-        int port;
-        await using (RecordingServer gone = await RecordingServer.StartAsync())
-        {
-            port = gone.Port; // a port nobody listens on once this closes
-        }
+        int port = await UnusedPortAsync();
 
         var options = NoJitter(clock, maxAttempts: 4);
         options.MaxDelay = TimeSpan.FromMilliseconds(300);
@@ -145,11 +148,7 @@ public sealed class ReconnectingSocketTests
     public async Task EndingWhileWaitingStopsReconnectingAndFailsBufferedWrites()
     {
         var clock = new FakeTimeProvider();
-        int port;
-        await using (RecordingServer gone = await RecordingServer.StartAsync())
-        {
-            port = gone.Port;
-        }
+        int port = await UnusedPortAsync();
 
         var client = new ReconnectingSocket(new SocketOptions { Port = port }, NoJitter(clock));
         Channel<string> log = Record(client);
@@ -172,11 +171,7 @@ public sealed class ReconnectingSocketTests
     public async Task WritesPastTheBufferBoundAreRejectedWithEnobufs()
     {
         var clock = new FakeTimeProvider();
-        int port;
-        await using (RecordingServer gone = await RecordingServer.StartAsync())
-        {
-            port = gone.Port;
-        }
+        int port = await UnusedPortAsync();
 
         var options = NoJitter(clock);
         options.MaxBufferedBytes = 8;
@@ -238,11 +233,7 @@ public sealed class ReconnectingSocketTests
     public async Task JitterKeepsEveryWaitWithinItsShareOfTheBackOff()
     {
         var clock = new FakeTimeProvider();
-        int port;
-        await using (RecordingServer gone = await RecordingServer.StartAsync())
-        {
-            port = gone.Port;
-        }
+        int port = await UnusedPortAsync();
 
         var delays = Channel.CreateUnbounded<TimeSpan>();
         var client = new ReconnectingSocket(new SocketOptions { Port = port }, new ReconnectOptions { TimeProvider = clock, InitialDelay = TimeSpan.FromSeconds(1), Jitter = 0.5 })
