@@ -129,7 +129,8 @@ internal sealed class DnsResolverBackend : IResolverBackend
             ttl = Math.Min(ttl, (uint)Math.Max(0, record.TimeToLive));
         }
 
-        return new Records(addresses, canonical, ttl == uint.MaxValue ? 0 : ttl, null);
+        // No record at all (NODATA) puts no limit on the other family's TTL.
+        return new Records(addresses, canonical, ttl, null);
     }
 
     private static async Task<IDnsQueryResponse> RunAsync(Func<Task<IDnsQueryResponse>> query, string context, CancellationToken cancellationToken)

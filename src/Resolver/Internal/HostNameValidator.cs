@@ -105,13 +105,13 @@ internal static class HostNameValidator
         return parsed;
     }
 
-    /// <summary>The value as it can be quoted in a message: control characters escaped, long values cut.</summary>
+    /// <summary>The value as it can be quoted in a message: control characters escaped (a NUL would cut a log line), long values cut.</summary>
     public static string Printable(string value)
     {
         const int MaxShown = 80;
         string shown = value.Length > MaxShown ? value[..MaxShown] + "…" : value;
-        return shown.AsSpan().IndexOfAnyExceptInRange(' ', '~') < 0
+        return !shown.Any(char.IsControl)
             ? shown
-            : string.Concat(shown.Select(c => c is >= ' ' and <= '~' ? c.ToString() : $"\\u{(int)c:X4}"));
+            : string.Concat(shown.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
     }
 }
