@@ -88,6 +88,7 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
         _timeout = DefineEvent("timeout", "Action or Action<NetSocket>", s_plainShapes);
         _close = DefineEvent("close", "Action<bool> (hadError) or Action", s_closeShapes);
         _error = DefineEvent("error", "Action<Exception> or Action", s_errorShapes);
+        DefineAttemptEvents(out _connectionAttempt, out _connectionAttemptFailed, out _connectionAttemptTimeout);
         if (_options.Encoding is { } encoding)
         {
             _decoder = encoding.GetDecoder();
