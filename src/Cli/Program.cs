@@ -16,6 +16,11 @@ internal static class Program
             return await PipeNet.Transport.Raw.PingProgram.RunAsync(args[1..], stdout, stderr, interrupted.Token).ConfigureAwait(false);
         }
 
+        if (args.Length > 0 && args[0] == "resolve")
+        {
+            return await ResolveCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false);
+        }
+
         ParsedCommand command;
         try
         {
