@@ -10,7 +10,8 @@ using PipeNet.Internal;
 namespace PipeNet;
 
 /// <summary>
-/// A TCP or Unix socket with rampart/Node events: <c>lookup</c>, <c>connect</c>, <c>ready</c>, <c>data</c>,
+/// A TCP or Unix socket with rampart/Node events: <c>lookup</c>, <c>connectionAttempt</c>,
+/// <c>connectionAttemptFailed</c>, <c>connectionAttemptTimeout</c>, <c>connect</c>, <c>ready</c>, <c>data</c>,
 /// <c>drain</c>, <c>end</c>, <c>timeout</c>, <c>close</c>, <c>error</c>.
 /// </summary>
 /// <remarks>

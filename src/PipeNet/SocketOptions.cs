@@ -127,7 +127,7 @@ public sealed class SocketOptions
 
     /// <summary>
     /// A custom resolver (Node's <c>lookup</c>): host name and address family (<see cref="AddressFamily.Unspecified"/>
-    /// for any) to addresses. <c>null</c> uses the system resolver.
+    /// for any) to addresses. <c>null</c> uses <see cref="Resolver"/>.
     /// </summary>
     /// <remarks>Defaults to <c>null</c>.</remarks>
     public Func<string, AddressFamily, CancellationToken, ValueTask<IPAddress[]>>? Lookup { get; set; }
