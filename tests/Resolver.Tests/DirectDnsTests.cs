@@ -145,7 +145,7 @@ public sealed class DirectDnsTests(DnsmasqFixture fixture) : IClassFixture<Dnsma
     [Fact]
     public async Task AnUnreachableFirstServerIsFollowedByTheNext()
     {
-        // A loopback UDP port with nothing bound: the kernel answers "port unreachable", or the query times out.
+        // A bound UDP socket that never reads: the query to it times out, then the next server is asked.
         using var closed = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         string silent = closed.LocalEndPoint!.ToString()!;

@@ -153,6 +153,34 @@ public sealed class MalformedResponseTests(Xunit.Abstractions.ITestOutputHelper 
         Assert.Equal(1, good.UdpQueries);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RotateServersSpreadsQueriesOverTheServers(bool rotate)
+    {
+        await using var first = new TestDnsServer((query, _) => TestDnsMessage.Answer(query, s_addresses));
+        await using var second = new TestDnsServer((query, _) => TestDnsMessage.Answer(query, s_addresses));
+        var options = new HostResolverOptions { RotateServers = rotate, MaxCacheEntries = 0 };
+        options.Servers.Add(first.Server);
+        options.Servers.Add(second.Server);
+        var resolver = new HostResolver(options);
+
+        for (int i = 0; i < 10; i++)
+        {
+            await resolver.ResolveAsync($"spread{i}.example", AddressFamily.InterNetwork).WithTimeout();
+        }
+
+        Assert.Equal(10, first.UdpQueries + second.UdpQueries);
+        if (rotate)
+        {
+            Assert.True(first.UdpQueries > 0 && second.UdpQueries > 0, $"first {first.UdpQueries}, second {second.UdpQueries}");
+        }
+        else
+        {
+            Assert.Equal(10, first.UdpQueries);
+        }
+    }
+
     [Fact]
     public async Task AFloodOfGarbageLeavesOtherLookupsUnaffected()
     {
