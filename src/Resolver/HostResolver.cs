@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using PipeNet.Resolver.Internal;
 
 namespace PipeNet.Resolver;
@@ -23,27 +25,32 @@ public sealed class HostResolver
 {
     private static readonly Lazy<HostResolver> s_default = new(() => new HostResolver());
     private static readonly Func<HostKey, HostResolver, ValueTask<Answer<HostInfo>>> s_resolve =
-        static (key, self) => self._backend.ResolveAsync(key.Host, key.Family, CancellationToken.None);
+        static (key, self) => self.QueryAsync(key);
     private static readonly Func<IPAddress, HostResolver, ValueTask<Answer<string>>> s_reverse =
-        static (address, self) => self._backend.ReverseAsync(address, CancellationToken.None);
+        static (address, self) => self.QueryReverseAsync(address);
 
     private readonly IResolverBackend _backend;
+    private readonly string _backendName;
+    private readonly ILogger _logger;
     private readonly ResolverCache<HostKey, HostInfo> _forward;
     private readonly ResolverCache<IPAddress, string> _reverse;
 
     /// <summary>Creates a resolver.</summary>
     /// <param name="options">Back end, cache and retry settings; the defaults (the system resolver) when <c>null</c>. They are read once, here.</param>
+    /// <param name="loggerFactory">Where log messages go (category <c>PipeNet.Resolver</c>); none when <c>null</c>.</param>
     /// <exception cref="ArgumentException">A <see cref="HostResolverOptions.Servers"/> entry is not <c>IP[:port]</c>.</exception>
-    public HostResolver(HostResolverOptions? options = null)
-        : this(options ?? new HostResolverOptions(), backend: null)
+    public HostResolver(HostResolverOptions? options = null, ILoggerFactory? loggerFactory = null)
+        : this(options ?? new HostResolverOptions(), backend: null, loggerFactory)
     {
     }
 
-    internal HostResolver(HostResolverOptions options, IResolverBackend? backend)
+    internal HostResolver(HostResolverOptions options, IResolverBackend? backend, ILoggerFactory? loggerFactory = null)
     {
         IPEndPoint[] servers = options.ParseServers();
         Servers = servers;
         _backend = backend ?? (servers.Length == 0 ? new SystemResolverBackend(options.SystemTtl) : new DnsResolverBackend(servers, options));
+        _backendName = servers.Length == 0 ? "system" : "DNS";
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("PipeNet.Resolver");
         _forward = new ResolverCache<HostKey, HostInfo>(options.MaxCacheEntries, options.NegativeTtl, options.TimeProvider, HostKey.Comparer);
         _reverse = new ResolverCache<IPAddress, string>(options.MaxCacheEntries, options.NegativeTtl, options.TimeProvider, EqualityComparer<IPAddress>.Default);
     }
@@ -121,6 +128,46 @@ public sealed class HostResolver
     {
         _forward.Clear();
         _reverse.Clear();
+    }
+
+    private async ValueTask<Answer<HostInfo>> QueryAsync(HostKey key)
+    {
+        try
+        {
+            Answer<HostInfo> answer = await _backend.ResolveAsync(key.Host, key.Family, CancellationToken.None).ConfigureAwait(false);
+            ResolverLog.Resolved(_logger, key.Host, key.Family, _backendName, answer.Value.Addresses.Count, answer.Ttl);
+            return answer;
+        }
+        catch (Exception ex)
+        {
+            Log(ex);
+            ResolverLog.ResolveFailed(_logger, key.Host, key.Family, NetException.GetCode(ex) ?? ex.GetType().Name, ex);
+            throw;
+        }
+    }
+
+    private async ValueTask<Answer<string>> QueryReverseAsync(IPAddress address)
+    {
+        try
+        {
+            Answer<string> answer = await _backend.ReverseAsync(address, CancellationToken.None).ConfigureAwait(false);
+            ResolverLog.Reversed(_logger, address, _backendName, answer.Value);
+            return answer;
+        }
+        catch (Exception ex)
+        {
+            Log(ex);
+            ResolverLog.ReverseFailed(_logger, address, NetException.GetCode(ex) ?? ex.GetType().Name, ex);
+            throw;
+        }
+    }
+
+    private void Log(Exception ex)
+    {
+        if (ex is NetException { Code: NetErrorCode.BadResponse } bad)
+        {
+            ResolverLog.BadResponse(_logger, bad.Message);
+        }
     }
 
     /// <summary>Checks a host name without resolving it.</summary>

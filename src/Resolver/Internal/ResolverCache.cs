@@ -41,6 +41,7 @@ internal sealed class ResolverCache<TKey, TValue>
         {
             if (_time.GetTimestamp() < entry.ExpiresAt)
             {
+                ResolverMetrics.CacheHits.Add(1);
                 return entry.Error is { } error
                     ? ValueTask.FromException<TValue>(new NetException(error.Code, error.Message, error.InnerException))
                     : new ValueTask<TValue>(entry.Value!);
@@ -73,6 +74,14 @@ internal sealed class ResolverCache<TKey, TValue>
                 // The query is shared, so no one caller's token may cancel it; each caller stops waiting on its own.
                 _ = RunAsync(key, state, fetch, started);
             }
+            else
+            {
+                ResolverMetrics.Coalesced.Add(1);
+            }
+        }
+        else
+        {
+            ResolverMetrics.Coalesced.Add(1);
         }
 
         return query.IsCompleted || !cancellationToken.CanBeCanceled
@@ -82,6 +91,7 @@ internal sealed class ResolverCache<TKey, TValue>
 
     private async Task RunAsync<TState>(TKey key, TState state, Func<TKey, TState, ValueTask<Answer<TValue>>> fetch, TaskCompletionSource<TValue> completion)
     {
+        ResolverMetrics.Queries.Add(1);
         try
         {
             Answer<TValue> answer = await fetch(key, state).ConfigureAwait(false);
@@ -91,6 +101,7 @@ internal sealed class ResolverCache<TKey, TValue>
         }
         catch (Exception ex)
         {
+            ResolverMetrics.Failures.Add(1);
             if (ex is NetException { Code: NetErrorCode.NotFound } notFound)
             {
                 Store(key, new Entry(null, notFound, Expiry(_negativeTtl)), _negativeTtl);
