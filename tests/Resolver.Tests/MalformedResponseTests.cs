@@ -103,6 +103,39 @@ public sealed class MalformedResponseTests(Xunit.Abstractions.ITestOutputHelper 
     }
 
     [Fact]
+    public async Task ACNameWithoutItsTargetsRecordsIsFollowedByAnotherQuery()
+    {
+        await using var server = new TestDnsServer((query, _) => TestDnsMessage.ReadQuery(query).Name switch
+        {
+            "www.example" => TestDnsMessage.CNameAnswer(query, "edge.example.net"),
+            "edge.example.net" => TestDnsMessage.CNameAnswer(query, "host.example.org", ttl: 10),
+            _ => TestDnsMessage.Answer(query, s_addresses),
+        });
+
+        HostInfo info = await NewResolver(server.Server).ResolveAsync("www.example", AddressFamily.InterNetwork).WithTimeout();
+
+        Assert.Equal([s_addresses[0]], info.Addresses);
+        Assert.Equal("host.example.org", info.CanonicalName);
+        Assert.Equal(3, server.UdpQueries);
+    }
+
+    [Fact]
+    public async Task ACNameLoopIsABadResponseNotAHang()
+    {
+        await using var server = new TestDnsServer((query, _) => TestDnsMessage.ReadQuery(query).Name switch
+        {
+            "a.loop.example" => TestDnsMessage.CNameAnswer(query, "b.loop.example"),
+            _ => TestDnsMessage.CNameAnswer(query, "a.loop.example"),
+        });
+
+        var error = await Assert.ThrowsAsync<NetException>(() => NewResolver(server.Server).ResolveAsync("a.loop.example", AddressFamily.InterNetwork).WithTimeout());
+
+        Assert.Equal(NetErrorCode.BadResponse, error.Code);
+        Assert.Contains("CNAME", error.Message, StringComparison.Ordinal);
+        Assert.Equal(9, server.UdpQueries);
+    }
+
+    [Fact]
     public async Task NoAnswerInTimeIsTimedOut()
     {
         await using var server = new TestDnsServer((_, _) => null);

@@ -70,6 +70,31 @@ public static class TestDnsMessage
         return [.. message];
     }
 
+    /// <summary>An answer to <paramref name="query"/> holding only a CNAME from the question's name to <paramref name="target"/>.</summary>
+    public static byte[] CNameAnswer(ReadOnlySpan<byte> query, string target, uint ttl = 30)
+    {
+        (ushort id, string name, ushort type) = ReadQuery(query);
+        var message = new List<byte>();
+        Header(message, id, flags: 0x8180, questions: 1, answers: 1);
+        Question(message, name, type);
+        message.AddRange([0xC0, 0x0C]);
+        AddUInt16(message, 5); // CNAME
+        AddUInt16(message, 1);
+        AddUInt16(message, (ushort)(ttl >> 16));
+        AddUInt16(message, (ushort)ttl);
+        var data = new List<byte>();
+        foreach (string label in target.Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            data.Add((byte)label.Length);
+            data.AddRange(Encoding.ASCII.GetBytes(label));
+        }
+
+        data.Add(0);
+        AddUInt16(message, (ushort)data.Count);
+        message.AddRange(data);
+        return [.. message];
+    }
+
     private static void Header(List<byte> message, ushort id, ushort flags, ushort questions, ushort answers)
     {
         AddUInt16(message, id);

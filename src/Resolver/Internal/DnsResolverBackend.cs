@@ -15,6 +15,9 @@ namespace PipeNet.Resolver.Internal;
 /// </remarks>
 internal sealed class DnsResolverBackend : IResolverBackend
 {
+    /// <summary>How many CNAMEs are followed by asking again; resolvers commonly stop at 8 to 16.</summary>
+    private const int MaxCNameHops = 8;
+
     private readonly LookupClient _client;
     private readonly TimeSpan _maxTtl;
 
@@ -89,12 +92,30 @@ internal sealed class DnsResolverBackend : IResolverBackend
 
     private async Task<Records> QueryAsync(string host, QueryType type, CancellationToken cancellationToken)
     {
-        string context = $"lookup {host} ({type})";
+        string name = host;
+        string? canonical = null;
+        uint ttl = uint.MaxValue;
         try
         {
-            IDnsQueryResponse response = await RunAsync(() => _client.QueryAsync(host, type, QueryClass.IN, cancellationToken), context, cancellationToken).ConfigureAwait(false);
-            ThrowOnError(response, context);
-            return Collect(host, type, response);
+            // A server that answers with a CNAME but not the target's records (the target lives in a zone it does
+            // not serve, and it does not recurse) is asked again for the target, a bounded number of times.
+            for (int hop = 0; hop <= MaxCNameHops; hop++)
+            {
+                string context = $"lookup {host} ({type})";
+                IDnsQueryResponse response = await RunAsync(() => _client.QueryAsync(name, type, QueryClass.IN, cancellationToken), context, cancellationToken).ConfigureAwait(false);
+                ThrowOnError(response, context);
+                Records records = Collect(name, type, response);
+                ttl = Math.Min(ttl, records.Ttl);
+                canonical = records.CanonicalName ?? canonical;
+                if (records.Addresses.Count > 0 || records.CanonicalName is null)
+                {
+                    return records with { CanonicalName = canonical, Ttl = ttl };
+                }
+
+                name = records.CanonicalName;
+            }
+
+            throw new NetException(NetErrorCode.BadResponse, $"lookup {host} ({type}): {NetErrorCode.BadResponse}: more than {MaxCNameHops} CNAMEs in a row (a loop?).");
         }
         catch (NetException ex)
         {
