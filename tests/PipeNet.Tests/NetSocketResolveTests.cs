@@ -76,6 +76,33 @@ public sealed class NetSocketResolveTests(DnsmasqFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task WhenIPv6HangsIPv4StartsAfterTheAttemptDelayAndWins()
+    {
+        // [::1]:port listens with a backlog of one, already taken: the kernel drops further SYNs, so a connect
+        // there hangs (as to a black-holed IPv6 route), while 127.0.0.1:port accepts.
+        (Socket listener, Socket refuser, int port) = ListenOnIPv4Only();
+        using (listener)
+        using (refuser)
+        {
+            refuser.Listen(0);
+            using var filler = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
+            await filler.ConnectAsync(new IPEndPoint(IPAddress.IPv6Loopback, port)).WithTimeout();
+
+            (List<string> events, NetSocket socket) = await ConnectAsync(new SocketOptions
+            {
+                Host = "web.pipenet.test",
+                Port = port,
+                Resolver = Resolver(),
+                AutoSelectFamilyAttemptTimeout = TimeSpan.FromMilliseconds(100),
+            });
+
+            Assert.Equal(["lookup ::1 6 ", "attempt ::1 6", "timeout ::1", "attempt 127.0.0.1 4", "connect"], events);
+            Assert.Equal("127.0.0.1", socket.RemoteAddress);
+            socket.Destroy();
+        }
+    }
+
+    [Fact]
     public async Task WithoutAutoSelectFamilyTheAddressesAreTriedInTurn()
     {
         (Socket listener, Socket refuser, int port) = ListenOnIPv4Only();
