@@ -19,6 +19,9 @@ namespace PipeNet.Resolver;
 /// or refused), <c>EBADRESP</c> (an unreadable response). Bad input (an empty name, a name over 253 characters,
 /// a label over 63, a character a host name cannot hold, a reverse lookup of something that is not an IP address)
 /// is an <see cref="ArgumentException"/> naming the value, thrown before anything is sent.</para>
+/// <para>Order: the system resolver's answers keep getaddrinfo's order (RFC 6724, which knows the machine's routes);
+/// direct DNS lists IPv6 addresses before IPv4 (RFC 6724's default policy), each family in the server's order.
+/// Happy Eyeballs then interleaves them when connecting. Direct DNS does not read <c>/etc/hosts</c>.</para>
 /// <para>Instances are thread-safe; share one.</para>
 /// </remarks>
 public sealed class HostResolver
