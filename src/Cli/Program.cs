@@ -7,22 +7,16 @@ internal static class Program
     {
         TextWriter stdout = Console.Out;
         TextWriter stderr = Console.Error;
-        if (args.Length > 0 && args[0] == "ping")
+        switch (args.Length > 0 ? args[0] : null)
         {
-            // ping takes iputils' own flags, parsed by the raw transport's PingProgram.
-            using var interrupted = new CancellationTokenSource();
-            using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-                System.Runtime.InteropServices.PosixSignal.SIGINT, context => { context.Cancel = true; interrupted.Cancel(); });
-            return await PipeNet.Transport.Raw.PingProgram.RunAsync(args[1..], stdout, stderr, interrupted.Token).ConfigureAwait(false);
-        }
-
-        if (args.Length > 0 && args[0] == "bench")
-        {
-            // bench passes its arguments through to the perf harness.
-            using var interrupted = new CancellationTokenSource();
-            using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-                System.Runtime.InteropServices.PosixSignal.SIGINT, context => { context.Cancel = true; interrupted.Cancel(); });
-            return await BenchCommand.RunAsync(args[1..], stderr, interrupted.Token).ConfigureAwait(false);
+            case "ping":
+                // ping takes iputils' own flags, parsed by the raw transport's PingProgram.
+                return await UntilInterruptedAsync(token => PipeNet.Transport.Raw.PingProgram.RunAsync(args[1..], stdout, stderr, token)).ConfigureAwait(false);
+            case "bench":
+                // bench passes its arguments through to the perf harness.
+                return await UntilInterruptedAsync(token => BenchCommand.RunAsync(args[1..], stderr, token)).ConfigureAwait(false);
+            case "resolve":
+                return await ResolveCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false);
         }
 
         ParsedCommand command;
@@ -50,5 +44,14 @@ internal static class Program
                 Usage.Write(stderr);
                 return ExitCodes.Usage;
         }
+    }
+
+    /// <summary>Runs a command with a token that SIGINT (Ctrl+C) cancels instead of killing the process.</summary>
+    private static async Task<int> UntilInterruptedAsync(Func<CancellationToken, Task<int>> command)
+    {
+        using var interrupted = new CancellationTokenSource();
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGINT, context => { context.Cancel = true; interrupted.Cancel(); });
+        return await command(interrupted.Token).ConfigureAwait(false);
     }
 }

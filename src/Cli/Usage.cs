@@ -8,6 +8,8 @@ internal static class Usage
           pipenet echo [--listen ADDR] [--max-connections N] [--idle-timeout MS] [--api pipe|events]
           pipenet demo [--seconds N] [--connections N] [--size BYTES]
           pipenet ping HOST [-c COUNT] [-i INTERVAL] [-t TTL] [-s SIZE] [-W TIMEOUT] [-4|-6]
+          pipenet resolve NAME [--server IP:PORT]... [--family 4|6] [--timeout MS] [--json]
+          pipenet resolve --reverse IP [--server IP:PORT]... [--timeout MS] [--json]
           pipenet bench [--quick] [--scenarios a,b] [--servers a,b] [--reps N] [--out DIR]
           pipenet help | --help | -h
 
@@ -18,6 +20,9 @@ internal static class Usage
                   clients, print live progress once a second and a summary at the end.
           ping    ICMP echo like iputils ping (needs root or CAP_NET_RAW); exit 0 when replies
                   arrived, 1 when none did, 2 for a bad command line.
+          resolve Look up a name's addresses (or, with --reverse, an address's name) through the
+                  system resolver, or the DNS servers given with --server; --json prints rampart's
+                  result object. Exit 0 found, 1 failed (ENOTFOUND, ETIMEDOUT, ...), 2 bad input.
           bench   Run the perf harness of this checkout (PipeNet vs Kestrel's socket transport,
                   interleaved); arguments go to it (see perf/README.md). Needs the sources.
 

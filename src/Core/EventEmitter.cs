@@ -152,6 +152,28 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="handler"/> (or an equal delegate: the same method on the same target) is registered for
+    /// <paramref name="slot"/>. Lets an emitter follow rampart's rule that one named function runs once per event.
+    /// </summary>
+    /// <param name="slot">The event.</param>
+    /// <param name="handler">The handler.</param>
+    /// <returns><c>true</c> when it is registered.</returns>
+    protected bool IsRegistered(EventSlot slot, Delegate handler)
+    {
+        ArgumentNullException.ThrowIfNull(slot);
+        ArgumentNullException.ThrowIfNull(handler);
+        foreach (EventSlot.Registration registration in Snapshot(slot))
+        {
+            if (registration.Handler.Equals(handler))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Called after handlers of <paramref name="eventName"/> (or of every event, when <c>null</c>) were added or removed.</summary>
     /// <param name="eventName">The event, or <c>null</c>.</param>
     protected virtual void OnHandlersChanged(string? eventName)

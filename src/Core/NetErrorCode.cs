@@ -42,6 +42,16 @@ public static class NetErrorCode
     public const string NotConnected = "ENOTCONN";
     /// <summary>A host name did not resolve.</summary>
     public const string NotFound = "ENOTFOUND";
+    /// <summary>A DNS server failed to answer (SERVFAIL).</summary>
+    public const string ServerFailure = "ESERVFAIL";
+    /// <summary>A DNS server refused the query (REFUSED).</summary>
+    public const string Refused = "EREFUSED";
+    /// <summary>A DNS server rejected the query as malformed (FORMERR).</summary>
+    public const string FormatError = "EFORMERR";
+    /// <summary>A DNS server does not implement the query (NOTIMP).</summary>
+    public const string NotImplemented = "ENOTIMP";
+    /// <summary>A DNS response that could not be read: cut short, garbled, or not an answer to the question.</summary>
+    public const string BadResponse = "EBADRESP";
     /// <summary>A temporary name resolution failure.</summary>
     public const string TryAgain = "EAI_AGAIN";
     /// <summary>The operation was cancelled.</summary>

@@ -1,7 +1,7 @@
 namespace PipeNet;
 
 /// <summary>Shortcuts in the style of Node's <c>net</c> module and rampart-net.</summary>
-public static class Net
+public static partial class Net
 {
     /// <summary>Creates a server (Node's <c>net.createServer</c>).</summary>
     /// <param name="options">Server options; the defaults when <c>null</c>.</param>

@@ -234,11 +234,11 @@ public sealed partial class NetServer
             {
                 try
                 {
-                    addresses = await Dns.GetHostAddressesAsync(host).ConfigureAwait(false);
+                    addresses = [.. (await PipeNet.Resolver.HostResolver.Default.ResolveAsync(host).ConfigureAwait(false)).Addresses];
                 }
-                catch (SocketException ex)
+                catch (ArgumentException ex)
                 {
-                    throw NetException.FromSocketException(ex, $"lookup {host}");
+                    throw new NetException(NetErrorCode.NotFound, $"lookup {host}: {NetErrorCode.NotFound}: {ex.Message}", ex);
                 }
             }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
+using PipeNet.Resolver;
 using PipeNet.Transport.Tcp;
 
 namespace PipeNet;
@@ -88,6 +89,9 @@ public sealed partial class NetSocket
         _options.LocalPort = copy.LocalPort;
         _options.AllowHalfOpen = copy.AllowHalfOpen;
         _options.Lookup = copy.Lookup;
+        _options.Resolver = copy.Resolver;
+        _options.AutoSelectFamily = copy.AutoSelectFamily;
+        _options.AutoSelectFamilyAttemptTimeout = copy.AutoSelectFamilyAttemptTimeout;
         _options.DispatchToThreadPool = copy.DispatchToThreadPool;
         _options.ConnectTimeout = copy.ConnectTimeout;
         _options.IdleMonitor = copy.IdleMonitor;
@@ -172,25 +176,7 @@ public sealed partial class NetSocket
         }
 
         IPAddress[] addresses = await ResolveAsync(_options.Host).ConfigureAwait(false);
-        NetException? lastError = null;
-        foreach (IPAddress address in addresses)
-        {
-            if (connectOptions.LocalEndPoint is { } local && local.AddressFamily != address.AddressFamily)
-            {
-                connectOptions.LocalEndPoint = new IPEndPoint(address.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, local.Port);
-            }
-
-            try
-            {
-                return await connector.ConnectAsync(new IPEndPoint(address, _options.Port), connectOptions).ConfigureAwait(false);
-            }
-            catch (NetException ex)
-            {
-                lastError = ex;
-            }
-        }
-
-        throw lastError!;
+        return await ConnectToAnyAsync(connector, addresses, connectOptions).ConfigureAwait(false);
     }
 
     private async Task<IPAddress[]> ResolveAsync(string host)
@@ -214,7 +200,7 @@ public sealed partial class NetSocket
         {
             addresses = _options.Lookup is { } lookup
                 ? await lookup(host, family, CancellationToken.None).ConfigureAwait(false)
-                : await Dns.GetHostAddressesAsync(host, family).ConfigureAwait(false);
+                : [.. (await (_options.Resolver ?? HostResolver.Default).ResolveAsync(host, family).ConfigureAwait(false)).AddressesOf(family)];
             addresses = family == AddressFamily.Unspecified ? addresses : Array.FindAll(addresses, a => a.AddressFamily == family);
             if (addresses.Length == 0)
             {
@@ -223,7 +209,12 @@ public sealed partial class NetSocket
         }
         catch (Exception ex)
         {
-            Exception error = ex is SocketException se ? NetException.FromSocketException(se, $"lookup {host}") : Translate(ex);
+            Exception error = ex switch
+            {
+                SocketException se => NetException.FromSocketException(se, $"lookup {host}"),
+                ArgumentException bad => new NetException(NetErrorCode.NotFound, $"lookup {host}: {NetErrorCode.NotFound}: {bad.Message}", bad),
+                _ => Translate(ex),
+            };
             Emit(_lookup, new LookupResult(error, null, 0, host));
             throw error;
         }

@@ -10,7 +10,8 @@ using PipeNet.Internal;
 namespace PipeNet;
 
 /// <summary>
-/// A TCP or Unix socket with rampart/Node events: <c>lookup</c>, <c>connect</c>, <c>ready</c>, <c>data</c>,
+/// A TCP or Unix socket with rampart/Node events: <c>lookup</c>, <c>connectionAttempt</c>,
+/// <c>connectionAttemptFailed</c>, <c>connectionAttemptTimeout</c>, <c>connect</c>, <c>ready</c>, <c>data</c>,
 /// <c>drain</c>, <c>end</c>, <c>timeout</c>, <c>close</c>, <c>error</c>.
 /// </summary>
 /// <remarks>
@@ -88,6 +89,7 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
         _timeout = DefineEvent("timeout", "Action or Action<NetSocket>", s_plainShapes);
         _close = DefineEvent("close", "Action<bool> (hadError) or Action", s_closeShapes);
         _error = DefineEvent("error", "Action<Exception> or Action", s_errorShapes);
+        DefineAttemptEvents(out _connectionAttempt, out _connectionAttemptFailed, out _connectionAttemptTimeout);
         if (_options.Encoding is { } encoding)
         {
             _decoder = encoding.GetDecoder();

@@ -15,6 +15,7 @@ public sealed class SocketOptions
     private int _keepAliveInterval = 1;
     private int _keepAliveCount = 10;
     private int? _localPort;
+    private TimeSpan _autoSelectFamilyAttemptTimeout = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The host name or IP address to connect to.</summary>
     /// <remarks>Defaults to <c>127.0.0.1</c>, as rampart.</remarks>
@@ -126,7 +127,7 @@ public sealed class SocketOptions
 
     /// <summary>
     /// A custom resolver (Node's <c>lookup</c>): host name and address family (<see cref="AddressFamily.Unspecified"/>
-    /// for any) to addresses. <c>null</c> uses the system resolver.
+    /// for any) to addresses. <c>null</c> uses <see cref="Resolver"/>.
     /// </summary>
     /// <remarks>Defaults to <c>null</c>.</remarks>
     public Func<string, AddressFamily, CancellationToken, ValueTask<IPAddress[]>>? Lookup { get; set; }
@@ -146,6 +147,32 @@ public sealed class SocketOptions
     /// <summary>The idle monitor behind <see cref="Timeout"/> for client sockets; <see cref="ConnectionIdleMonitor.Shared"/> when <c>null</c>.</summary>
     /// <remarks>Defaults to <c>null</c>.</remarks>
     public ConnectionIdleMonitor? IdleMonitor { get; set; }
+
+    /// <summary>
+    /// The resolver that turns <see cref="Host"/> into addresses (its cache and back end: the system resolver or
+    /// direct DNS). <see cref="Lookup"/>, when set, takes precedence.
+    /// </summary>
+    /// <remarks>Defaults to <c>null</c>: <see cref="PipeNet.Resolver.HostResolver.Default"/>, the system resolver.</remarks>
+    public PipeNet.Resolver.HostResolver? Resolver { get; set; }
+
+    /// <summary>
+    /// When <see cref="Host"/> has several addresses, race them as RFC 8305 (Happy Eyeballs v2) says: families
+    /// interleaved, a new attempt every <see cref="AutoSelectFamilyAttemptTimeout"/> or as soon as one fails, the first
+    /// connection kept and the others cancelled. <c>false</c> tries the addresses one after another. Node's <c>autoSelectFamily</c>.
+    /// </summary>
+    /// <remarks>Defaults to <c>true</c>, as Node 20 and later.</remarks>
+    public bool AutoSelectFamily { get; set; } = true;
+
+    /// <summary>How long an attempt runs alone before the next address is tried beside it (Node's <c>autoSelectFamilyAttemptTimeout</c>).</summary>
+    /// <remarks>Defaults to 250 ms.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">Under 10 ms or over a minute.</exception>
+    public TimeSpan AutoSelectFamilyAttemptTimeout
+    {
+        get => _autoSelectFamilyAttemptTimeout;
+        set => _autoSelectFamilyAttemptTimeout = value >= TimeSpan.FromMilliseconds(10) && value <= TimeSpan.FromMinutes(1)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(AutoSelectFamilyAttemptTimeout), value, "AutoSelectFamilyAttemptTimeout must be between 10 ms and a minute.");
+    }
 
     internal KeepAliveSettings KeepAliveSettings => KeepAlive
         ? new KeepAliveSettings(true, TimeSpan.FromSeconds(KeepAliveInitialDelay), TimeSpan.FromSeconds(KeepAliveInterval), KeepAliveCount)
