@@ -410,7 +410,7 @@ public sealed class ReconnectingSocket : EventEmitter<ReconnectingSocket>
             return;
         }
 
-        SafeEmit(() => Emit(_reconnecting, attempt, delay));
+        // The wait starts before the event is raised: a handler that moves a fake clock on must find it running.
         lock (_lock)
         {
             if (!_stopped)
@@ -418,6 +418,8 @@ public sealed class ReconnectingSocket : EventEmitter<ReconnectingSocket>
                 _timer = _options.TimeProvider.CreateTimer(static state => ((ReconnectingSocket)state!).StartAttempt(), this, delay, Timeout.InfiniteTimeSpan);
             }
         }
+
+        SafeEmit(() => Emit(_reconnecting, attempt, delay));
     }
 
     private TimeSpan Jittered(TimeSpan delay) => _options.Jitter == 0
