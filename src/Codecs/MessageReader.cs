@@ -1,0 +1,114 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using PipeNet.Codecs.Internal;
+
+namespace PipeNet.Codecs;
+
+/// <summary>
+/// Reads whole messages from a <see cref="PipeReader"/> through a protocol's <see cref="IMessageReader{TMessage}"/>,
+/// applying <see cref="MessageReaderOptions.MaxMessageSize"/>. Created by <c>connection.CreateReader(codec)</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A message is valid until the next <see cref="ReadAsync"/>: messages already buffered are parsed one after the
+/// other without going back to the pipe, and the pipe is advanced only when more bytes are needed, so a
+/// byte-level codec's message (a slice of the pipe's own buffers) costs no copy and no allocation.
+/// </para>
+/// <para>Not thread-safe: one consumer reads, as with the <see cref="PipeReader"/> underneath.</para>
+/// </remarks>
+/// <typeparam name="TMessage">The message type.</typeparam>
+public sealed class MessageReader<TMessage>
+{
+    private readonly PipeReader _input;
+    private readonly IMessageReader<TMessage> _reader;
+    private readonly long _maxMessageSize;
+    private ReadOnlySequence<byte> _buffer;
+    private SequencePosition _examined;
+    private bool _holdingBuffer;
+    private bool _inputCompleted;
+
+    /// <summary>Creates a reader over <paramref name="input"/>.</summary>
+    /// <param name="input">The pipe to read.</param>
+    /// <param name="reader">The protocol's reading half.</param>
+    /// <param name="options">Limits; the defaults when <c>null</c>.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="input"/> or <paramref name="reader"/> is <c>null</c>.</exception>
+    public MessageReader(PipeReader input, IMessageReader<TMessage> reader, MessageReaderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(reader);
+        _input = input;
+        _reader = reader;
+        _maxMessageSize = (options ?? new MessageReaderOptions()).MaxMessageSize;
+    }
+
+    /// <summary>The pipe underneath.</summary>
+    public PipeReader Input => _input;
+
+    /// <summary>The most bytes one message's frame may take.</summary>
+    public long MaxMessageSize => _maxMessageSize;
+
+    /// <summary>
+    /// Reads the next message. The previous message's bytes are released by this call, so do not use them after it.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait for more bytes.</param>
+    /// <returns>The message, or a result whose <see cref="MessageReadResult{TMessage}.IsCompleted"/> says the peer ended the stream.</returns>
+    /// <exception cref="NetException">
+    /// <c>EMSGSIZE</c>: a message over <see cref="MaxMessageSize"/>, or a declared length over the codec's limit;
+    /// <c>EPROTO</c>: malformed input, or the stream ended inside a message. The reader is unusable afterwards:
+    /// end the connection.
+    /// </exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public ValueTask<MessageReadResult<TMessage>> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        // Fast path: the next message is already buffered; no pipe call, no await.
+        if (_holdingBuffer)
+        {
+            bool parsed = MessageParser.TryParse(_reader, ref _buffer, _maxMessageSize, out TMessage message, out SequencePosition examined);
+            _examined = examined;
+            if (parsed)
+            {
+                return new(new MessageReadResult<TMessage>(message, isCompleted: false, isCanceled: false));
+            }
+        }
+
+        return ReadFromPipeAsync(cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<MessageReadResult<TMessage>> ReadFromPipeAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_holdingBuffer)
+            {
+                // Everything before the buffer's start was handed out as messages; the rest was examined.
+                _holdingBuffer = false;
+                if (_inputCompleted)
+                {
+                    _input.AdvanceTo(_buffer.End);
+                    return _buffer.IsEmpty ? new(default!, isCompleted: true, isCanceled: false) : throw CodecErrors.Truncated(_buffer.Length);
+                }
+
+                _input.AdvanceTo(_buffer.Start, _examined);
+            }
+
+            ReadResult result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            _buffer = result.Buffer;
+            _examined = _buffer.Start;
+            _holdingBuffer = true;
+            _inputCompleted = result.IsCompleted;
+            if (result.IsCanceled)
+            {
+                return new(default!, isCompleted: false, isCanceled: true);
+            }
+
+            bool parsed = MessageParser.TryParse(_reader, ref _buffer, _maxMessageSize, out TMessage message, out SequencePosition examined);
+            _examined = examined;
+            if (parsed)
+            {
+                return new(message, isCompleted: false, isCanceled: false);
+            }
+        }
+    }
+}
