@@ -158,8 +158,7 @@ public sealed partial class NetServer
                 throw new InvalidOperationException("The server is already listening; close it first.");
             }
 
-            _dispatcher = new ConnectionDispatcher(ServeAsync, _policy);
-            _dispatcher.ConnectionDropped += (_, e) => Emit(_drop, e);
+            _dispatcher = CreateDispatcher();
         }
 
         if (callback is not null)
@@ -169,6 +168,13 @@ public sealed partial class NetServer
 
         _ = BindAllAsync(_dispatcher, endPoints);
         return this;
+    }
+
+    private ConnectionDispatcher CreateDispatcher()
+    {
+        var dispatcher = new ConnectionDispatcher(ServeAsync, _policy);
+        dispatcher.ConnectionDropped += (_, e) => Emit(_drop, e);
+        return dispatcher;
     }
 
     private async Task BindAllAsync(ConnectionDispatcher dispatcher, Func<Task<IReadOnlyList<EndPoint>>> endPoints)
@@ -184,29 +190,60 @@ public sealed partial class NetServer
         });
         _policy.IdleTimeout = null; // Sockets set their own timeout through the idle feature.
         _policy.KeepAlive = _options.KeepAlive ? KeepAliveSettings.Default : null;
-        var bound = new List<EndPoint>();
-        try
+        for (int retries = 0; ; retries++)
         {
-            foreach (EndPoint endPoint in await endPoints().ConfigureAwait(false))
+            var bound = new List<EndPoint>();
+            Exception? error = null;
+            try
             {
-                bound.Add(await dispatcher.BindAsync(endPoint, factory).ConfigureAwait(false));
+                foreach (EndPoint endPoint in await endPoints().ConfigureAwait(false))
+                {
+                    bound.Add(await dispatcher.BindAsync(endPoint, factory).ConfigureAwait(false));
+                }
             }
-        }
-        catch (Exception ex)
-        {
+            catch (Exception ex)
+            {
+                error = ex is SocketException se ? NetException.FromSocketException(se, "listen") : ex;
+            }
+
+            if (error is null)
+            {
+                _endPoints = bound;
+                Listening = true;
+                Emit(_listening);
+                return;
+            }
+
+            // No half-bound server: whatever did bind is released, by this attempt's dispatcher.
             await dispatcher.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+
+            // cio: a port still held by a process on its way out is tried again; any other bind error is final.
+            bool retry = !_options.NoRelisten && retries < _options.MaxRetries && NetException.GetCode(error) == NetErrorCode.AddressInUse;
+            if (retry)
+            {
+                await Task.Delay(_options.RetryDelay, _policy.TimeProvider).ConfigureAwait(false);
+            }
+
             lock (_lock)
             {
+                if (_closing || !ReferenceEquals(_dispatcher, dispatcher))
+                {
+                    return; // Closed while waiting: CloseAsync reported it; nothing more to do.
+                }
+
+                if (retry)
+                {
+                    dispatcher = CreateDispatcher();
+                    _dispatcher = dispatcher;
+                    continue;
+                }
+
                 _dispatcher = null;
             }
 
-            RaiseError(ex is SocketException se ? NetException.FromSocketException(se, "listen") : ex);
+            RaiseError(error);
             return;
         }
-
-        _endPoints = bound;
-        Listening = true;
-        Emit(_listening);
     }
 
     private static async Task<IReadOnlyList<EndPoint>> ResolveListenEndPointsAsync(int port, IReadOnlyList<string> hosts, int family)
