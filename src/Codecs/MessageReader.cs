@@ -61,54 +61,84 @@ public sealed class MessageReader<TMessage>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public ValueTask<MessageReadResult<TMessage>> ReadAsync(CancellationToken cancellationToken = default)
     {
-        // Fast path: the next message is already buffered; no pipe call, no await.
-        if (_holdingBuffer)
+        // Everything completes synchronously while messages are buffered or the pipe already holds more bytes:
+        // no await, no state machine, nothing allocated.
+        while (true)
         {
-            bool parsed = MessageParser.TryParse(_reader, ref _buffer, _maxMessageSize, out TMessage message, out SequencePosition examined);
-            _examined = examined;
-            if (parsed)
+            if (_holdingBuffer && TryTake(out MessageReadResult<TMessage> taken))
             {
-                return new(new MessageReadResult<TMessage>(message, isCompleted: false, isCanceled: false));
+                return new(taken);
+            }
+
+            ValueTask<ReadResult> read = _input.ReadAsync(cancellationToken);
+            if (!read.IsCompletedSuccessfully)
+            {
+                return WaitForBytesAsync(read, cancellationToken);
+            }
+
+            if (Accept(read.Result, out MessageReadResult<TMessage> cancelled))
+            {
+                return new(cancelled);
             }
         }
-
-        return ReadFromPipeAsync(cancellationToken);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<MessageReadResult<TMessage>> ReadFromPipeAsync(CancellationToken cancellationToken)
+    private async ValueTask<MessageReadResult<TMessage>> WaitForBytesAsync(ValueTask<ReadResult> read, CancellationToken cancellationToken)
     {
+        ReadResult result = await read.ConfigureAwait(false);
         while (true)
         {
-            if (_holdingBuffer)
+            if (Accept(result, out MessageReadResult<TMessage> cancelled))
             {
-                // Everything before the buffer's start was handed out as messages; the rest was examined.
-                _holdingBuffer = false;
-                if (_inputCompleted)
-                {
-                    _input.AdvanceTo(_buffer.End);
-                    return _buffer.IsEmpty ? new(default!, isCompleted: true, isCanceled: false) : throw CodecErrors.Truncated(_buffer.Length);
-                }
-
-                _input.AdvanceTo(_buffer.Start, _examined);
+                return cancelled;
             }
 
-            ReadResult result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
-            _buffer = result.Buffer;
-            _examined = _buffer.Start;
-            _holdingBuffer = true;
-            _inputCompleted = result.IsCompleted;
-            if (result.IsCanceled)
+            if (TryTake(out MessageReadResult<TMessage> taken))
             {
-                return new(default!, isCompleted: false, isCanceled: true);
+                return taken;
             }
 
-            bool parsed = MessageParser.TryParse(_reader, ref _buffer, _maxMessageSize, out TMessage message, out SequencePosition examined);
-            _examined = examined;
-            if (parsed)
-            {
-                return new(message, isCompleted: false, isCanceled: false);
-            }
+            result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Holds a fresh read's buffer; <c>true</c> (with the result to return) when the read was cancelled.</summary>
+    private bool Accept(ReadResult read, out MessageReadResult<TMessage> cancelled)
+    {
+        _buffer = read.Buffer;
+        _examined = _buffer.Start;
+        _holdingBuffer = true;
+        _inputCompleted = read.IsCompleted;
+        cancelled = new(default!, isCompleted: false, isCanceled: true);
+        return read.IsCanceled;
+    }
+
+    /// <summary>
+    /// Parses the next message from the held buffer. When there is none, gives the buffer back to the pipe (everything
+    /// before its start was handed out as messages; the rest was examined) and returns <c>false</c> so the caller reads
+    /// again — or, at the end of the stream, returns the completed result or throws for a truncated message.
+    /// </summary>
+    private bool TryTake(out MessageReadResult<TMessage> result)
+    {
+        bool parsed = MessageParser.TryParse(_reader, ref _buffer, _maxMessageSize, out TMessage message, out SequencePosition examined);
+        _examined = examined;
+        if (parsed)
+        {
+            result = new(message, isCompleted: false, isCanceled: false);
+            return true;
+        }
+
+        _holdingBuffer = false;
+        if (_inputCompleted)
+        {
+            _input.AdvanceTo(_buffer.End);
+            result = _buffer.IsEmpty ? new(default!, isCompleted: true, isCanceled: false) : throw CodecErrors.Truncated(_buffer.Length);
+            return true;
+        }
+
+        _input.AdvanceTo(_buffer.Start, _examined);
+        result = default;
+        return false;
     }
 }

@@ -92,59 +92,104 @@ public sealed partial class NetSocket
         }
     }
 
-    /// <summary>Raises <c>message</c> for every whole message in <paramref name="result"/> and advances the pipe past them.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<MessageBatch> DispatchMessagesAsync(IMessageDispatcher messages, PipeReader input, ReadResult result)
+    /// <summary>
+    /// Raises <c>message</c> for every whole message in <paramref name="result"/> and advances the pipe past them.
+    /// Completes synchronously, allocating nothing, while every handler does.
+    /// </summary>
+    private ValueTask<MessageBatch> DispatchMessagesAsync(IMessageDispatcher messages, PipeReader input, ReadResult result)
     {
         ReadOnlySequence<byte> buffer = result.Buffer;
-        SequencePosition examined = buffer.Start;
-        bool drained = false;
+        SequencePosition examined;
+        bool drained;
         _inDispatch = true;
         try
         {
-            while (!Volatile.Read(ref _destroyed) && !_paused)
+            if (!RunHandlers(messages, ref buffer, out examined, out drained, out ValueTask pending))
             {
-                if (!messages.TryDispatch(ref buffer, out examined, out ValueTask handled))
-                {
-                    drained = true;
-                    break;
-                }
-
-                if (!handled.IsCompletedSuccessfully)
-                {
-                    await handled.ConfigureAwait(false);
-                }
+                return AwaitHandlersAsync(pending, messages, input, result, buffer);
             }
         }
         catch (Exception ex)
         {
+            return new(EndBatch(input, result, buffer, default, drained: false, ex));
+        }
+
+        return new(EndBatch(input, result, buffer, examined, drained, error: null));
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<MessageBatch> AwaitHandlersAsync(ValueTask pending, IMessageDispatcher messages, PipeReader input, ReadResult result, ReadOnlySequence<byte> buffer)
+    {
+        SequencePosition examined = default;
+        bool drained = false;
+        try
+        {
+            await pending.ConfigureAwait(false);
+            while (!RunHandlers(messages, ref buffer, out examined, out drained, out pending))
+            {
+                await pending.ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            return EndBatch(input, result, buffer, default, drained: false, ex);
+        }
+
+        return EndBatch(input, result, buffer, examined, drained, error: null);
+    }
+
+    /// <summary>Raises messages until none is whole, the socket pauses or is destroyed (<c>true</c>), or a handler is still running (<c>false</c>).</summary>
+    private bool RunHandlers(IMessageDispatcher messages, ref ReadOnlySequence<byte> buffer, out SequencePosition examined, out bool drained, out ValueTask pending)
+    {
+        examined = buffer.Start;
+        pending = default;
+        while (!Volatile.Read(ref _destroyed) && !_paused)
+        {
+            if (!messages.TryDispatch(ref buffer, out examined, out pending))
+            {
+                drained = true;
+                return true;
+            }
+
+            if (!pending.IsCompletedSuccessfully)
+            {
+                drained = false;
+                return false;
+            }
+        }
+
+        examined = buffer.Start;
+        drained = false;
+        return true;
+    }
+
+    /// <summary>Flushes what the handlers sent, gives the pipe back what was not consumed, and reports how the pass ended.</summary>
+    private MessageBatch EndBatch(PipeReader input, ReadResult result, ReadOnlySequence<byte> rest, SequencePosition examined, bool drained, Exception? error)
+    {
+        _inDispatch = false;
+        FlushAfterDispatch();
+        if (error is null && drained && result.IsCompleted && !rest.IsEmpty)
+        {
+            error = new NetException(
+                NetErrorCode.ProtocolError,
+                $"{NetErrorCode.ProtocolError}: the peer ended the stream inside a message ({rest.Length} bytes of an unfinished frame).");
+        }
+
+        if (error is not null)
+        {
             // Bad input (EMSGSIZE, EPROTO) or a throwing handler: this socket's error, nobody else's.
             input.AdvanceTo(result.Buffer.End);
-            Fail(ex);
+            Fail(error);
             return MessageBatch.Failed;
-        }
-        finally
-        {
-            _inDispatch = false;
-            FlushAfterDispatch();
         }
 
         if (!drained)
         {
-            input.AdvanceTo(buffer.Start);
+            input.AdvanceTo(rest.Start);
             return MessageBatch.Interrupted;
         }
 
-        if (result.IsCompleted && !buffer.IsEmpty)
-        {
-            input.AdvanceTo(result.Buffer.End);
-            Fail(new NetException(
-                NetErrorCode.ProtocolError,
-                $"{NetErrorCode.ProtocolError}: the peer ended the stream inside a message ({buffer.Length} bytes of an unfinished frame)."));
-            return MessageBatch.Failed;
-        }
-
-        input.AdvanceTo(buffer.Start, examined);
+        input.AdvanceTo(rest.Start, examined);
         return MessageBatch.Drained;
     }
 }
