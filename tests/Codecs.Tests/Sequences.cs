@@ -18,14 +18,14 @@ internal static class Sequences
         return first is null ? ReadOnlySequence<byte>.Empty : new ReadOnlySequence<byte>(first, 0, last!, last!.Memory.Length);
     }
 
-    /// <summary>Splits <paramref name="data"/> into chunks of the given sizes (the last takes what is left).</summary>
+    /// <summary>Splits <paramref name="data"/> into chunks of the given sizes, cycling through them until the data ends.</summary>
     public static List<byte[]> Chunk(byte[] data, IReadOnlyList<int> sizes)
     {
         var chunks = new List<byte[]>();
         int offset = 0, i = 0;
         while (offset < data.Length)
         {
-            int size = i < sizes.Count ? Math.Min(Math.Max(1, sizes[i]), data.Length - offset) : data.Length - offset;
+            int size = sizes.Count == 0 ? data.Length - offset : Math.Min(Math.Max(1, sizes[i % sizes.Count]), data.Length - offset);
             chunks.Add(data[offset..(offset + size)]);
             offset += size;
             i++;
