@@ -121,8 +121,16 @@ public sealed partial class NetSocket
             ReadOnlySequence<byte> buffer = result.Buffer;
             if (result.IsCanceled)
             {
-                input.AdvanceTo(buffer.Start); // A wake-up, not data: keep what is buffered for the next read.
-                continue;
+                // A wake-up, not data. But bytes kept for a first handler come back with it, and the pipe will not
+                // hand bytes it saw examined over again until more arrive: if a handler (or codec) has appeared
+                // since, deliver them now instead of waiting for the peer to send something else.
+                messages = Volatile.Read(ref _messages);
+                consume = messages?.HasHandlers ?? _data.Count > 0;
+                if (buffer.IsEmpty || !consume || _paused || PendingFlush is not null || Volatile.Read(ref _destroyed))
+                {
+                    input.AdvanceTo(buffer.Start); // keep what is buffered for the next read
+                    continue;
+                }
             }
 
             if (!consume && !(buffer.IsEmpty && result.IsCompleted))
