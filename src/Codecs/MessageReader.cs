@@ -83,6 +83,26 @@ public sealed class MessageReader<TMessage>
         }
     }
 
+    /// <summary>
+    /// Takes the next message only if it is already buffered, without waiting or touching the pipe: read with
+    /// <see cref="ReadAsync"/>, then drain with this, writing the replies, and flush once when it returns <c>false</c>.
+    /// As with <see cref="ReadAsync"/>, the previous message's bytes are released by this call.
+    /// </summary>
+    /// <param name="message">The message, when the method returns <c>true</c>.</param>
+    /// <returns><c>true</c> when a whole message was buffered.</returns>
+    /// <exception cref="NetException"><c>EMSGSIZE</c> or <c>EPROTO</c>, as <see cref="ReadAsync"/>.</exception>
+    public bool TryRead(out TMessage message)
+    {
+        if (_holdingBuffer && MessageParser.TryParse(_reader, ref _buffer, _maxMessageSize, out message, out SequencePosition examined))
+        {
+            _examined = examined;
+            return true;
+        }
+
+        message = default!;
+        return false;
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<MessageReadResult<TMessage>> WaitForBytesAsync(ValueTask<ReadResult> read, CancellationToken cancellationToken)
     {

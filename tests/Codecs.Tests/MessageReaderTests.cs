@@ -78,6 +78,23 @@ public sealed class MessageReaderTests
     }
 
     [Fact]
+    public async Task TryReadTakesOnlyWhatIsAlreadyBuffered()
+    {
+        Pipe pipe = NewPipe();
+        var reader = new MessageReader<ReadOnlySequence<byte>>(pipe.Reader, DelimiterCodec.Lines);
+        Assert.False(reader.TryRead(out _)); // nothing read yet
+        await pipe.Writer.WriteAsync("a\nb\nc"u8.ToArray());
+
+        Assert.Equal("a", await ReadTextAsync(reader));
+        Assert.True(reader.TryRead(out ReadOnlySequence<byte> b));
+        Assert.Equal("b", Encoding.UTF8.GetString(b));
+        Assert.False(reader.TryRead(out _)); // "c" is not whole
+
+        await pipe.Writer.WriteAsync("\n"u8.ToArray());
+        Assert.Equal("c", await ReadTextAsync(reader));
+    }
+
+    [Fact]
     public async Task WriterFramesAndFlushes()
     {
         Pipe pipe = NewPipe();
