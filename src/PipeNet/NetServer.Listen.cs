@@ -10,7 +10,9 @@ public sealed partial class NetServer
     /// <summary>
     /// Listens on <paramref name="port"/> (0 picks a free one) of <paramref name="host"/>; no host or
     /// <c>any</c> binds every IPv4 and IPv6 address (one dual-stack socket). <c>listening</c> follows;
-    /// a failure arrives as <c>error</c>.
+    /// a failure arrives as <c>error</c>. An address in use (<c>EADDRINUSE</c>) is first retried
+    /// <see cref="ServerOptions.MaxRetries"/> times, <see cref="ServerOptions.RetryDelay"/> apart, unless
+    /// <see cref="ServerOptions.NoRelisten"/> is set.
     /// </summary>
     /// <param name="port">The port, 0..65535.</param>
     /// <param name="host">An IP address or host name; <c>null</c> for all addresses.</param>
@@ -90,7 +92,7 @@ public sealed partial class NetServer
     public NetServer Listen(ulong handle, Action? callback = null) =>
         StartListening(callback, () => Task.FromResult<IReadOnlyList<EndPoint>>([new FileHandleEndPoint(handle, FileHandleType.Auto)]));
 
-    /// <summary>Listens as <see cref="Listen(int, string?, int?, Action?)"/> and completes when bound.</summary>
+    /// <summary>Listens as <see cref="Listen(int, string?, int?, Action?)"/> and completes when bound (after any retries).</summary>
     /// <param name="port">The port, 0..65535.</param>
     /// <param name="host">An IP address or host name; <c>null</c> for all addresses.</param>
     /// <returns>The bound endpoints.</returns>
