@@ -14,6 +14,9 @@ namespace PipeNet.Codecs;
 /// </remarks>
 public sealed class DelimiterCodec : IMessageCodec<ReadOnlySequence<byte>>
 {
+    // Messages up to this size are written into one span; larger ones segment by segment.
+    private const int ContiguousWriteLimit = 4096;
+
     private readonly byte[] _delimiter;
     private readonly bool _trimCarriageReturn;
 
@@ -76,6 +79,17 @@ public sealed class DelimiterCodec : IMessageCodec<ReadOnlySequence<byte>>
         if (Contains(message))
         {
             throw new ArgumentException("The message contains the delimiter; the peer would read it as more than one message.", nameof(message));
+        }
+
+        if (message.Length <= ContiguousWriteLimit)
+        {
+            // The common case: message and delimiter in one span, one Advance.
+            int total = (int)message.Length + _delimiter.Length;
+            Span<byte> frame = output.GetSpan(total);
+            message.CopyTo(frame);
+            _delimiter.CopyTo(frame[(int)message.Length..]);
+            output.Advance(total);
+            return;
         }
 
         foreach (ReadOnlyMemory<byte> segment in message)

@@ -14,6 +14,10 @@ namespace PipeNet.Codecs;
 /// </remarks>
 public sealed class LengthPrefixedCodec : IMessageCodec<ReadOnlySequence<byte>>
 {
+    // Frames up to this size are written into one span; larger ones segment by segment, so a huge message never
+    // asks the output for one huge buffer.
+    private const int ContiguousWriteLimit = 4096;
+
     private readonly int _fieldSize;
     private readonly bool _littleEndian;
     private readonly long _adjustment;
@@ -77,6 +81,17 @@ public sealed class LengthPrefixedCodec : IMessageCodec<ReadOnlySequence<byte>>
         {
             throw new ArgumentException(
                 $"A {message.Length}-byte message does not fit a {_fieldSize}-byte length field (adjustment {_adjustment}).", nameof(message));
+        }
+
+        if (message.Length <= ContiguousWriteLimit)
+        {
+            // The common case: one span for header and payload, one Advance (half the cost of writing them apart).
+            int total = _fieldSize + (int)message.Length;
+            Span<byte> frame = output.GetSpan(total);
+            WriteField(frame, (ulong)field);
+            message.CopyTo(frame[_fieldSize..]);
+            output.Advance(total);
+            return;
         }
 
         Span<byte> header = output.GetSpan(_fieldSize);

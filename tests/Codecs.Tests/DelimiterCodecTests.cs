@@ -56,6 +56,17 @@ public sealed class DelimiterCodecTests
         Assert.Equal([255, 255], outcome.Messages);
     }
 
+    [Theory]
+    [InlineData(4096)]
+    [InlineData(10_000)]
+    public void WritesSmallAndLargeMultiSegmentMessagesAlike(int size)
+    {
+        byte[] payload = [.. Enumerable.Repeat((byte)'z', size)];
+        var codec = new DelimiterCodec("\r\n"u8);
+        byte[] wire = Sequences.Encode(codec, [Sequences.Of(payload[..1000], payload[1000..])]);
+        Assert.Equal([.. payload, (byte)'\r', (byte)'\n'], wire);
+    }
+
     [Fact]
     public void WritingAMessageThatContainsTheDelimiterIsRefused()
     {

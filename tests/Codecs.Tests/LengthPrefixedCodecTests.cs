@@ -31,6 +31,19 @@ public sealed class LengthPrefixedCodecTests
         Assert.Equal(0, outcome.LeftOver);
     }
 
+    [Theory]
+    [InlineData(4096)]
+    [InlineData(10_000)]
+    public void WritesSmallAndLargeMultiSegmentMessagesAlike(int size)
+    {
+        byte[] payload = [.. Enumerable.Range(0, size).Select(i => (byte)(i * 7))];
+        var codec = new LengthPrefixedCodec();
+        byte[] wire = Sequences.Encode(codec, [Sequences.Of(payload[..1000], payload[1000..])]);
+        Assert.Equal(size + 4, wire.Length);
+        DecodeOutcome<byte[]> outcome = StreamDecoder.Feed(codec, Sequences.Chunk(wire, [999]), 64 * 1024, m => m.ToArray());
+        Assert.Equal(payload, Assert.Single(outcome.Messages));
+    }
+
     [Fact]
     public void WritesTheFieldInTheChosenByteOrder()
     {
