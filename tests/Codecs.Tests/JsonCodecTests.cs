@@ -56,6 +56,16 @@ public sealed class JsonCodecTests
     }
 
     [Fact]
+    public void NestingDeeperThanMaxDepthIsAProtocolError()
+    {
+        JsonCodec<JsonElement> codec = JsonCodec.Lines(TestJsonContext.Default.JsonElement);
+        byte[] shallow = Encoding.UTF8.GetBytes(new string('[', 10) + new string(']', 10) + "\n");
+        byte[] deep = Encoding.UTF8.GetBytes(new string('[', 100) + new string(']', 100) + "\n");
+        Assert.Single(StreamDecoder.Feed(codec, [shallow], 4096, m => m.ValueKind).Messages);
+        Assert.Equal(NetErrorCode.ProtocolError, StreamDecoder.Feed(codec, [deep], 4096, m => m.ValueKind).Error?.Code);
+    }
+
+    [Fact]
     public void InvalidUtf8InsideAStringIsAProtocolError()
     {
         byte[] wire = [.. "{\"User\":\""u8, 0xC3, 0x28, .. "\",\"Text\":\"b\",\"Seq\":1}\n"u8];
