@@ -62,8 +62,10 @@ public static class NetErrorCode
     public const string AddressFamilyNotSupported = "EAFNOSUPPORT";
     /// <summary>The protocol is not supported.</summary>
     public const string ProtocolNotSupported = "EPROTONOSUPPORT";
-    /// <summary>A datagram was larger than the transport allows.</summary>
+    /// <summary>A datagram was larger than the transport allows, or a framed message larger than its reader's limit.</summary>
     public const string MessageTooLong = "EMSGSIZE";
+    /// <summary>A peer broke the wire protocol: a malformed frame, an impossible length field, invalid JSON.</summary>
+    public const string ProtocolError = "EPROTO";
     /// <summary>A Unix socket path points at a file that is not a socket, or the path is too long.</summary>
     public const string InvalidPath = "EINVALIDPATH";
     /// <summary>A write after the writing side was ended (Node's code).</summary>

@@ -10,7 +10,9 @@ public sealed partial class NetServer
     /// <summary>
     /// Listens on <paramref name="port"/> (0 picks a free one) of <paramref name="host"/>; no host or
     /// <c>any</c> binds every IPv4 and IPv6 address (one dual-stack socket). <c>listening</c> follows;
-    /// a failure arrives as <c>error</c>.
+    /// a failure arrives as <c>error</c>. An address in use (<c>EADDRINUSE</c>) is first retried
+    /// <see cref="ServerOptions.MaxRetries"/> times, <see cref="ServerOptions.RetryDelay"/> apart, unless
+    /// <see cref="ServerOptions.NoRelisten"/> is set.
     /// </summary>
     /// <param name="port">The port, 0..65535.</param>
     /// <param name="host">An IP address or host name; <c>null</c> for all addresses.</param>
@@ -90,7 +92,7 @@ public sealed partial class NetServer
     public NetServer Listen(ulong handle, Action? callback = null) =>
         StartListening(callback, () => Task.FromResult<IReadOnlyList<EndPoint>>([new FileHandleEndPoint(handle, FileHandleType.Auto)]));
 
-    /// <summary>Listens as <see cref="Listen(int, string?, int?, Action?)"/> and completes when bound.</summary>
+    /// <summary>Listens as <see cref="Listen(int, string?, int?, Action?)"/> and completes when bound (after any retries).</summary>
     /// <param name="port">The port, 0..65535.</param>
     /// <param name="host">An IP address or host name; <c>null</c> for all addresses.</param>
     /// <returns>The bound endpoints.</returns>
@@ -158,8 +160,7 @@ public sealed partial class NetServer
                 throw new InvalidOperationException("The server is already listening; close it first.");
             }
 
-            _dispatcher = new ConnectionDispatcher(ServeAsync, _policy);
-            _dispatcher.ConnectionDropped += (_, e) => Emit(_drop, e);
+            _dispatcher = CreateDispatcher();
         }
 
         if (callback is not null)
@@ -169,6 +170,13 @@ public sealed partial class NetServer
 
         _ = BindAllAsync(_dispatcher, endPoints);
         return this;
+    }
+
+    private ConnectionDispatcher CreateDispatcher()
+    {
+        var dispatcher = new ConnectionDispatcher(ServeAsync, _policy);
+        dispatcher.ConnectionDropped += (_, e) => Emit(_drop, e);
+        return dispatcher;
     }
 
     private async Task BindAllAsync(ConnectionDispatcher dispatcher, Func<Task<IReadOnlyList<EndPoint>>> endPoints)
@@ -184,29 +192,60 @@ public sealed partial class NetServer
         });
         _policy.IdleTimeout = null; // Sockets set their own timeout through the idle feature.
         _policy.KeepAlive = _options.KeepAlive ? KeepAliveSettings.Default : null;
-        var bound = new List<EndPoint>();
-        try
+        for (int retries = 0; ; retries++)
         {
-            foreach (EndPoint endPoint in await endPoints().ConfigureAwait(false))
+            var bound = new List<EndPoint>();
+            Exception? error = null;
+            try
             {
-                bound.Add(await dispatcher.BindAsync(endPoint, factory).ConfigureAwait(false));
+                foreach (EndPoint endPoint in await endPoints().ConfigureAwait(false))
+                {
+                    bound.Add(await dispatcher.BindAsync(endPoint, factory).ConfigureAwait(false));
+                }
             }
-        }
-        catch (Exception ex)
-        {
+            catch (Exception ex)
+            {
+                error = ex is SocketException se ? NetException.FromSocketException(se, "listen") : ex;
+            }
+
+            if (error is null)
+            {
+                _endPoints = bound;
+                Listening = true;
+                Emit(_listening);
+                return;
+            }
+
+            // No half-bound server: whatever did bind is released, by this attempt's dispatcher.
             await dispatcher.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+
+            // cio: a port still held by a process on its way out is tried again; any other bind error is final.
+            bool retry = !_options.NoRelisten && retries < _options.MaxRetries && NetException.GetCode(error) == NetErrorCode.AddressInUse;
+            if (retry)
+            {
+                await Task.Delay(_options.RetryDelay, _policy.TimeProvider).ConfigureAwait(false);
+            }
+
             lock (_lock)
             {
+                if (_closing || !ReferenceEquals(_dispatcher, dispatcher))
+                {
+                    return; // Closed while waiting: CloseAsync reported it; nothing more to do.
+                }
+
+                if (retry)
+                {
+                    dispatcher = CreateDispatcher();
+                    _dispatcher = dispatcher;
+                    continue;
+                }
+
                 _dispatcher = null;
             }
 
-            RaiseError(ex is SocketException se ? NetException.FromSocketException(se, "listen") : ex);
+            RaiseError(error);
             return;
         }
-
-        _endPoints = bound;
-        Listening = true;
-        Emit(_listening);
     }
 
     private static async Task<IReadOnlyList<EndPoint>> ResolveListenEndPointsAsync(int port, IReadOnlyList<string> hosts, int family)

@@ -93,7 +93,8 @@ public sealed partial class NetSocket
 
             // While what we wrote is held back by a slow peer, read no more (the flush's completion wakes
             // us): a handler that answers every message would otherwise buffer without bound.
-            bool consume = _data.Count > 0;
+            IMessageDispatcher? messages = Volatile.Read(ref _messages);
+            bool consume = messages?.HasHandlers ?? _data.Count > 0;
             if (_readEnded || _paused || PendingFlush is not null || (!consume && _unreadDataAtEnd))
             {
                 if (_readEnded && WriteSideDone)
@@ -120,8 +121,16 @@ public sealed partial class NetSocket
             ReadOnlySequence<byte> buffer = result.Buffer;
             if (result.IsCanceled)
             {
-                input.AdvanceTo(buffer.Start); // A wake-up, not data: keep what is buffered for the next read.
-                continue;
+                // A wake-up, not data. But bytes kept for a first handler come back with it, and the pipe will not
+                // hand bytes it saw examined over again until more arrive: if a handler (or codec) has appeared
+                // since, deliver them now instead of waiting for the peer to send something else.
+                messages = Volatile.Read(ref _messages);
+                consume = messages?.HasHandlers ?? _data.Count > 0;
+                if (buffer.IsEmpty || !consume || _paused || PendingFlush is not null || Volatile.Read(ref _destroyed))
+                {
+                    input.AdvanceTo(buffer.Start); // keep what is buffered for the next read
+                    continue;
+                }
             }
 
             if (!consume && !(buffer.IsEmpty && result.IsCompleted))
@@ -133,7 +142,21 @@ public sealed partial class NetSocket
                 continue;
             }
 
-            if (!buffer.IsEmpty)
+            if (messages is not null)
+            {
+                // A codec is attached: whole messages instead of data, the rest of a message left in the pipe.
+                MessageBatch batch = await DispatchMessagesAsync(messages, input, result).ConfigureAwait(false);
+                if (batch == MessageBatch.Failed)
+                {
+                    return;
+                }
+
+                if (batch == MessageBatch.Interrupted)
+                {
+                    continue;
+                }
+            }
+            else if (!buffer.IsEmpty)
             {
                 _inDispatch = true;
                 try
@@ -164,7 +187,11 @@ public sealed partial class NetSocket
                 }
             }
 
-            input.AdvanceTo(buffer.End);
+            if (messages is null)
+            {
+                input.AdvanceTo(buffer.End);
+            }
+
             if (result.IsCompleted)
             {
                 lock (_stateLock)

@@ -32,6 +32,9 @@ namespace PipeNet;
 /// <para><b>Errors:</b> an <c>error</c> with no handler throws, as in rampart. An exception thrown by a
 /// handler becomes this socket's <c>error</c> and destroys this socket only.</para>
 /// <para><c>close</c> is raised exactly once per socket, always last.</para>
+/// <para><b>Messages:</b> <see cref="UseCodec{TMessage}(Codecs.IMessageCodec{TMessage}, Codecs.MessageReaderOptions?)"/>
+/// parses the stream into messages (lines, length-prefixed frames, JSON) raised as <c>message</c> events on the
+/// returned <see cref="MessageSocket{TMessage}"/>, in place of <c>data</c>.</para>
 /// </remarks>
 public sealed partial class NetSocket : EventEmitter<NetSocket>
 {

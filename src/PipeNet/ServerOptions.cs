@@ -5,6 +5,8 @@ public sealed class ServerOptions
 {
     private int _backlog = 511;
     private TimeSpan? _timeout;
+    private TimeSpan _retryDelay = TimeSpan.FromSeconds(3);
+    private int _maxRetries = 3;
 
     /// <summary>
     /// When a peer ends its side: <c>false</c> ends ours too once pending writes are flushed; <c>true</c>
@@ -51,7 +53,35 @@ public sealed class ServerOptions
     /// <remarks>Defaults to <c>false</c>.</remarks>
     public bool DispatchToThreadPool { get; set; }
 
-    /// <summary>The clock behind idle timeouts; <see cref="System.TimeProvider.System"/> when <c>null</c>.</summary>
+    /// <summary>
+    /// Turns off retrying a <c>Listen</c> that fails with <c>EADDRINUSE</c> (cio's <c>noRelisten</c>): the
+    /// <c>error</c> is raised at once.
+    /// </summary>
+    /// <remarks>Defaults to <c>false</c>: the listen is retried <see cref="MaxRetries"/> times, <see cref="RetryDelay"/> apart.</remarks>
+    public bool NoRelisten { get; set; }
+
+    /// <summary>How long a <c>Listen</c> that met <c>EADDRINUSE</c> waits before binding again (cio's <c>retryDelay</c>), on <see cref="TimeProvider"/>.</summary>
+    /// <remarks>Defaults to 3 seconds.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">Negative.</exception>
+    public TimeSpan RetryDelay
+    {
+        get => _retryDelay;
+        set => _retryDelay = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(RetryDelay), value, "RetryDelay must not be negative.");
+    }
+
+    /// <summary>
+    /// How many times a <c>Listen</c> that met <c>EADDRINUSE</c> is retried before its <c>error</c> is raised (cio's
+    /// <c>maxRetries</c>). Only <c>EADDRINUSE</c> is retried: any other bind error (<c>EACCES</c>, <c>EADDRNOTAVAIL</c>, …) is raised at once.
+    /// </summary>
+    /// <remarks>Defaults to 3 (four attempts in all).</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">Negative.</exception>
+    public int MaxRetries
+    {
+        get => _maxRetries;
+        set => _maxRetries = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxRetries), value, "MaxRetries must not be negative.");
+    }
+
+    /// <summary>The clock behind idle timeouts and listen retries; <see cref="System.TimeProvider.System"/> when <c>null</c>.</summary>
     /// <remarks>Defaults to <c>null</c>.</remarks>
     public TimeProvider? TimeProvider { get; set; }
 }

@@ -71,7 +71,7 @@ public sealed class NetServerTests
         var first = Net.CreateServer(_ => { });
         await first.ListenAsync(0, "127.0.0.1");
         var error = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Net.CreateServer(_ => { }).OnError(e => error.SetResult(e)).Listen(first.Port, "127.0.0.1");
+        Net.CreateServer(new ServerOptions { NoRelisten = true }).OnError(e => error.SetResult(e)).Listen(first.Port, "127.0.0.1");
         Assert.Equal(NetErrorCode.AddressInUse, Assert.IsType<NetException>(await error.Task.WithTimeout()).Code);
         await first.CloseAsync();
     }

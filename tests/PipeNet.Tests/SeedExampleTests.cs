@@ -55,7 +55,7 @@ public sealed class SeedExampleTests
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int retries = 0;
         NetServer server = null!;
-        server = Net.CreateServer(socket => socket.End("goodbye\n"))
+        server = Net.CreateServer(new ServerOptions { NoRelisten = true }, socket => socket.End("goodbye\n")) // Node reports EADDRINUSE at once
             .OnError(e =>
             {
                 if (e is NetException { Code: NetErrorCode.AddressInUse })
