@@ -18,6 +18,8 @@ public sealed class ReconnectingSocketTests
 
         public Channel<string> Received { get; } = Channel.CreateUnbounded<string>();
 
+        private Channel<NetSocket> Accepted { get; } = Channel.CreateUnbounded<NetSocket>();
+
         public int Port => _server.Port;
 
         public static async Task<RecordingServer> StartAsync(int port = 0)
@@ -26,12 +28,19 @@ public sealed class ReconnectingSocketTests
             var server = Net.CreateServer(socket =>
             {
                 self!._sockets.Add(socket);
+                self.Accepted.Writer.TryWrite(socket);
                 socket.OnData((ReadOnlySequence<byte> data) => self.Received.Writer.TryWrite(Encoding.ASCII.GetString(data))).OnError(_ => { });
             });
             self = new RecordingServer(server);
             await server.ListenAsync(port, "127.0.0.1").WithTimeout();
             return self;
         }
+
+        /// <summary>
+        /// Waits for the server to have accepted the next connection: a client's connect completes in the kernel's
+        /// backlog, before the server has the socket, and only sockets it has can be dropped.
+        /// </summary>
+        public Task AcceptedAsync() => Accepted.Reader.ReadAsync().AsTask().WithTimeout();
 
         public async Task<string> ReceiveAsync(int length)
         {
@@ -90,6 +99,7 @@ public sealed class ReconnectingSocketTests
 
         client.Connect();
         Assert.Equal("connect", await NextAsync(log));
+        await server.AcceptedAsync();
         client.Write("one;");
         Assert.Equal("one;", await server.ReceiveAsync(4));
 
@@ -106,6 +116,7 @@ public sealed class ReconnectingSocketTests
         await using RecordingServer restarted = await RecordingServer.StartAsync(port);
         clock.Advance(TimeSpan.FromMilliseconds(200)); // attempt 2: back
         Assert.Equal("reconnect 2", await NextAsync(log));
+        await restarted.AcceptedAsync();
         Assert.Equal("two;", await restarted.ReceiveAsync(4));
         Assert.Equal(0, client.BufferedBytes);
 
@@ -203,6 +214,7 @@ public sealed class ReconnectingSocketTests
         Channel<string> log = Record(client);
         client.Connect();
         Assert.Equal("connect", await NextAsync(log));
+        await server.AcceptedAsync();
 
         // Dropped at once: the back-off starts at attempt 1 (nothing to continue yet), comes back at attempt 1.
         await server.DisposeAsync();
@@ -211,6 +223,7 @@ public sealed class ReconnectingSocketTests
         server = await RecordingServer.StartAsync(port);
         clock.Advance(TimeSpan.FromMilliseconds(100));
         Assert.Equal("reconnect 1", await NextAsync(log));
+        await server.AcceptedAsync();
 
         // Dropped again before ResetAfter: the back-off continues (attempt 2).
         await server.DisposeAsync();
@@ -219,6 +232,7 @@ public sealed class ReconnectingSocketTests
         server = await RecordingServer.StartAsync(port);
         clock.Advance(TimeSpan.FromMilliseconds(200));
         Assert.Equal("reconnect 2", await NextAsync(log));
+        await server.AcceptedAsync();
 
         // Up for ResetAfter, then dropped: back to attempt 1.
         clock.Advance(TimeSpan.FromSeconds(10));
