@@ -31,6 +31,7 @@ public sealed class TestCertificates : IDisposable
         (Stranger, _) = CreateCa("CN=Stranger Self-Signed", null, null, now.AddDays(-1), now.AddDays(30));
 
         RootCaFile = Write("root-ca.pem", RootCa.ExportCertificatePem());
+        IntermediateFile = Write("intermediate.pem", Intermediate.ExportCertificatePem());
         ServerChainFile = Write("server-fullchain.pem", Server.Certificate.ExportCertificatePem() + "\n" + Intermediate.ExportCertificatePem());
         ServerKeyFile = Write("server-key.pem", Server.KeyPem);
         ServerEncryptedKeyFile = Write("server-key-encrypted.pem", Server.Key.ExportEncryptedPkcs8PrivateKeyPem(Passphrase, new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 10_000)));
@@ -74,6 +75,8 @@ public sealed class TestCertificates : IDisposable
     public string RootCaFile { get; }
 
     public string CaDirectory { get; }
+
+    public string IntermediateFile { get; }
 
     public string ServerChainFile { get; }
 
