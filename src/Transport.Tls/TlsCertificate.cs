@@ -270,11 +270,11 @@ public sealed class TlsCertificate
                 ? X509Certificate2.CreateFromEncryptedPem(leafPem, keyPem, passphrase)
                 : X509Certificate2.CreateFromPem(leafPem, keyPem);
         }
-        catch (CryptographicException ex) when (encrypted)
+        catch (Exception ex) when (encrypted && ex is CryptographicException or ArgumentException)
         {
             throw Invalid($"{keySource}: the passphrase is wrong or the key does not match {certificateSource} ({ex.Message})", ex);
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
             throw Invalid($"{keySource}: the key does not match {certificateSource} or cannot be read ({ex.Message})", ex);
         }
