@@ -7,6 +7,7 @@ command -v node    >/dev/null 2>&1 || need+=(nodejs)
 command -v prlimit >/dev/null 2>&1 || need+=(util-linux)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 command -v ping    >/dev/null 2>&1 || need+=(iputils-ping)
+command -v stdbuf  >/dev/null 2>&1 || need+=(coreutils)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update

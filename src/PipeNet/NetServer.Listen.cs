@@ -158,7 +158,7 @@ public sealed partial class NetServer
                 throw new InvalidOperationException("The server is already listening; close it first.");
             }
 
-            _dispatcher = new ConnectionDispatcher(ServeAsync, _policy);
+            _dispatcher = new ConnectionDispatcher(_application, _policy);
             _dispatcher.ConnectionDropped += (_, e) => Emit(_drop, e);
         }
 

@@ -54,6 +54,33 @@ public sealed class TlsCertificate
         return FromPemCore(certificatePem, keyPem, passphrase, $"certificate file '{certificateFile}'", $"key file '{keyFile ?? certificateFile}'");
     }
 
+    /// <summary>
+    /// Loads a certificate and key each given as a file path or as PEM text (cio's file-or-buffer convenience):
+    /// text containing <c>-----BEGIN </c> is PEM, anything else a path.
+    /// </summary>
+    /// <param name="certificate">A PEM certificate (or full chain) file, or the PEM text.</param>
+    /// <param name="key">A PEM key file, or the PEM text.</param>
+    /// <param name="passphrase">The key's passphrase, or <c>null</c>.</param>
+    /// <returns>The certificate.</returns>
+    /// <exception cref="ArgumentException">An argument is empty.</exception>
+    /// <exception cref="TlsException"><c>TLS_CERTIFICATE_INVALID</c>, naming the file.</exception>
+    public static TlsCertificate Load(string certificate, string key, string? passphrase = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(certificate);
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        bool certificateIsPem = IsPemText(certificate);
+        bool keyIsPem = IsPemText(key);
+        if (!certificateIsPem && !keyIsPem)
+        {
+            return FromPemFiles(certificate, key, passphrase);
+        }
+
+        string certificatePem = certificateIsPem ? certificate : ReadFile(certificate, "certificate");
+        string keyPem = keyIsPem ? key : ReadFile(key, "key");
+        return FromPemCore(certificatePem, keyPem, passphrase,
+            certificateIsPem ? "certificate PEM" : $"certificate file '{certificate}'", keyIsPem ? "key PEM" : $"key file '{key}'");
+    }
+
     /// <summary>Loads a certificate (or full chain) and its key from PEM text in memory.</summary>
     /// <param name="certificatePem">The certificate or chain, PEM.</param>
     /// <param name="keyPem">The private key, PEM; <c>null</c> when it is in <paramref name="certificatePem"/>.</param>
@@ -328,6 +355,8 @@ public sealed class TlsCertificate
             throw Invalid($"{what} file '{file}': {ex.Message}", ex);
         }
     }
+
+    private static bool IsPemText(string text) => text.Contains("-----BEGIN ", StringComparison.Ordinal);
 
     private static bool LooksLikePem(ReadOnlySpan<byte> data) => data.IndexOf("-----BEGIN "u8) >= 0;
 

@@ -21,7 +21,7 @@ public static class TlsConnectionBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
-        if (!options.HasCertificates)
+        if (!options.HasCertificate)
         {
             throw new ArgumentException("TLS needs a certificate: set ServerCertificate, call AddCertificate, or set ServerCertificateSelector.", nameof(options));
         }
@@ -55,7 +55,7 @@ public static class TlsConnectionBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(application);
         ArgumentNullException.ThrowIfNull(options);
-        if (!options.HasCertificates)
+        if (!options.HasCertificate)
         {
             throw new ArgumentException("TLS needs a certificate: set ServerCertificate, call AddCertificate, or set ServerCertificateSelector.", nameof(options));
         }

@@ -174,28 +174,14 @@ public sealed class TlsServerOptions
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(certificate);
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
-        return AddCertificate(hosts, Load(certificate, key, passphrase));
-    }
-
-    /// <summary>Loads a certificate and key given as file paths or PEM text.</summary>
-    internal static TlsCertificate Load(string certificate, string key, string? passphrase)
-    {
-        bool certificateIsPem = certificate.Contains("-----BEGIN ", StringComparison.Ordinal);
-        bool keyIsPem = key.Contains("-----BEGIN ", StringComparison.Ordinal);
-        if (certificateIsPem)
-        {
-            return TlsCertificate.FromPem(certificate, keyIsPem ? key : File.Exists(key) ? File.ReadAllText(key) : throw new TlsException(NetErrorCode.TlsCertificateInvalid, $"key file '{key}' does not exist."), passphrase);
-        }
-
-        return keyIsPem
-            ? TlsCertificate.FromPem(File.Exists(certificate) ? File.ReadAllText(certificate) : throw new TlsException(NetErrorCode.TlsCertificateInvalid, $"certificate file '{certificate}' does not exist."), key, passphrase)
-            : TlsCertificate.FromPemFiles(certificate, key, passphrase);
+        return AddCertificate(hosts, TlsCertificate.Load(certificate, key, passphrase));
     }
 
     /// <summary>The certificate for an SNI name: exact host, then wildcard, then the default.</summary>
     internal TlsCertificate? Select(string? hostName) => _certificates.Find(hostName) ?? ServerCertificate ?? _certificates.Default;
 
-    internal bool HasCertificates => ServerCertificate is not null || _certificates.Default is not null || ServerCertificateSelector is not null;
+    /// <summary>Whether a handshake can find a certificate: a default, one added by host, or a selector.</summary>
+    public bool HasCertificate => ServerCertificate is not null || _certificates.Default is not null || ServerCertificateSelector is not null;
 
     /// <summary>An immutable host → certificate table, replaced whole on every change so handshakes read it without a lock.</summary>
     private sealed class CertificateTable
