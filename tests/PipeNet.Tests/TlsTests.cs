@@ -214,6 +214,50 @@ public sealed class TlsTests(TestCertificates certificates) : IClassFixture<Test
     }
 
     [Fact]
+    public async Task WriteCallbacksRunOnceTheirBytesWereSentOverTls()
+    {
+        NetServer server = await ListenAsync(EchoServer(TlsServer()));
+        var callbacks = new List<Exception?>();
+        var allSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        long total = 0;
+        var socket = new NetSocket(new SocketOptions { Port = server.Port, Tls = true, CaCert = certificates.RootCaFile });
+        socket.OnData((ReadOnlySequence<byte> data) =>
+        {
+            if (Interlocked.Add(ref total, data.Length) == 3 * 100_000)
+            {
+                received.TrySetResult();
+            }
+        });
+        socket.OnConnect(() =>
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                socket.Write(new byte[100_000], error =>
+                {
+                    lock (callbacks)
+                    {
+                        callbacks.Add(error);
+                        if (callbacks.Count == 3)
+                        {
+                            allSent.TrySetResult();
+                        }
+                    }
+                });
+            }
+        });
+        socket.Connect(new SocketOptions { Port = server.Port, Tls = true, CaCert = certificates.RootCaFile });
+
+        await allSent.Task.WithTimeout();
+        await received.Task.WithTimeout();
+        Assert.Equal([null, null, null], callbacks);
+        Assert.Equal(300_000, socket.BytesWritten);
+        Assert.Equal(300_000, socket.BytesRead);
+        socket.Destroy();
+        await server.CloseAsync().WithTimeout();
+    }
+
+    [Fact]
     public void BadTlsSettingsFailWhenTheServerIsCreated()
     {
         string missing = certificates.Path2("missing-key.pem");

@@ -10,29 +10,32 @@ namespace PipeNet.Transport.Tls.Internal;
 /// </summary>
 /// <remarks>
 /// <code>
-///  transport.Input ──DuplexPipeStream──▶ SslStream (decrypt) ──StreamPipeReader──▶ Input  (pooled blocks)
-///  transport.Output ◀─DuplexPipeStream── SslStream (encrypt) ◀─StreamPipeWriter─── Output (pooled blocks)
+///  transport.Input ──DuplexPipeStream──▶ SslStream (decrypt) ──StreamPipeReader──▶ Input   (pooled blocks)
+///  transport.Output ◀─DuplexPipeStream── SslStream (encrypt) ◀──send loop──── output pipe ◀── Output
 /// </code>
-/// Decrypted bytes land in pooled pipe blocks directly; the only copies are the ones <c>SslStream</c> itself
-/// makes (ciphertext into its buffer, plaintext out of it). Completing <see cref="Output"/> sends
-/// <c>close_notify</c> and then ends the transport's output (FIN), so half-close works as on plain TCP.
+/// Decrypted bytes land in pooled pipe blocks directly, and the send loop hands the output pipe's pooled
+/// segments to <c>SslStream</c> as they are: the only copies are the ones <c>SslStream</c> itself makes
+/// (ciphertext into its buffer, plaintext out of it). The output is a real <see cref="Pipe"/>, so an
+/// application may keep writing while a flush is pending, with the same backpressure as the transport's.
+/// Completing <see cref="Output"/> sends <c>close_notify</c> and then ends the transport's output (FIN), so
+/// half-close works as on plain TCP.
 /// </remarks>
 internal sealed class TlsDuplexPipe : IDuplexPipe, IConnectionBytesFeature, IConnectionSendProgressFeature, IAsyncDisposable
 {
     private const int ReadBufferSize = 16 * 1024 + 64; // a whole TLS record's plaintext per read
     private const int MinimumReadSize = 4 * 1024;
-    private const int MinimumWriteBufferSize = 4 * 1024;
+    private const int PauseWriterThreshold = 64 * 1024;
+    private const int ResumeWriterThreshold = 32 * 1024;
 
     private readonly SslStream _ssl;
     private readonly DuplexPipeStream _wire;
     private readonly IDuplexPipe _transport;
     private readonly IConnectionSendProgressFeature? _wireProgress;
-    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly PipeReader _reader;
-    private readonly PipeWriter _writer;
+    private readonly Pipe _output;
     private readonly Lock _lock = new();
+    private readonly Task _sendLoop;
     private List<(long Total, TaskCompletionSource<bool> Waiter)>? _progressWaiters;
-    private Task? _outputClosing;
     private long _bytesRead;
     private long _bytesWritten;
     private bool _outputEnded;
@@ -44,15 +47,14 @@ internal sealed class TlsDuplexPipe : IDuplexPipe, IConnectionBytesFeature, ICon
         _wire = wire;
         _transport = transport;
         _wireProgress = wireProgress;
-        var plaintext = new PlaintextStream(this);
-        _reader = PipeReader.Create(plaintext, new StreamPipeReaderOptions(pool, ReadBufferSize, MinimumReadSize, leaveOpen: true));
-        _writer = PipeWriter.Create(plaintext, new StreamPipeWriterOptions(pool, MinimumWriteBufferSize, leaveOpen: true));
-        Output = new TlsPipeWriter(_writer, this);
+        _reader = PipeReader.Create(new PlaintextStream(this), new StreamPipeReaderOptions(pool, ReadBufferSize, MinimumReadSize, leaveOpen: true));
+        _output = new Pipe(new PipeOptions(pool, pauseWriterThreshold: PauseWriterThreshold, resumeWriterThreshold: ResumeWriterThreshold, useSynchronizationContext: false));
+        _sendLoop = SendLoopAsync();
     }
 
     public PipeReader Input => _reader;
 
-    public PipeWriter Output { get; }
+    public PipeWriter Output => _output.Writer;
 
     /// <summary>Plaintext bytes the application has received.</summary>
     public long BytesRead => Volatile.Read(ref _bytesRead);
@@ -72,15 +74,6 @@ internal sealed class TlsDuplexPipe : IDuplexPipe, IConnectionBytesFeature, ICon
         return waiter.Task;
     }
 
-    /// <summary>Sends <c>close_notify</c> (unless the output ended with an error) and ends the transport's output. Idempotent.</summary>
-    public Task CloseOutputAsync(Exception? error)
-    {
-        lock (_lock)
-        {
-            return _outputClosing ??= CloseOutputCoreAsync(error);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         lock (_lock)
@@ -93,48 +86,68 @@ internal sealed class TlsDuplexPipe : IDuplexPipe, IConnectionBytesFeature, ICon
             _disposed = true;
         }
 
-        await CloseOutputAsync(null).ConfigureAwait(false);
+        // An output the application did not end is ended now: what it wrote is sent, then close_notify.
+        await _output.Writer.CompleteAsync().ConfigureAwait(false);
+        await _sendLoop.ConfigureAwait(false);
         await _reader.CompleteAsync().ConfigureAwait(false);
         await _ssl.DisposeAsync().ConfigureAwait(false);
     }
 
-    private async Task CloseOutputCoreAsync(Exception? error)
+    /// <summary>
+    /// Encrypts what the application writes, in order, one <c>SslStream</c> write per segment. When the
+    /// application ends its output: close_notify, then FIN. Never throws: an error ends both pipes with it.
+    /// </summary>
+    private async Task SendLoopAsync()
     {
-        // Let a flush in progress finish first: SslStream allows one write at a time, close_notify included.
+        PipeReader output = _output.Reader;
+        Exception? error = null;
         try
         {
-            await _writer.CompleteAsync(error).ConfigureAwait(false);
+            while (true)
+            {
+                ReadResult result = await output.ReadAsync().ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                foreach (ReadOnlyMemory<byte> segment in buffer)
+                {
+                    await _ssl.WriteAsync(segment).ConfigureAwait(false);
+                    Interlocked.Add(ref _bytesWritten, segment.Length);
+                }
+
+                output.AdvanceTo(buffer.End);
+                if (!buffer.IsEmpty)
+                {
+                    ReportProgress();
+                }
+
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    break;
+                }
+            }
+
+            await _ssl.ShutdownAsync().ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            error ??= ex;
+            // The application ended its output with an error, or the transport failed under a write.
+            error = ex;
         }
 
-        if (error is null)
-        {
-            await _writeGate.WaitAsync().ConfigureAwait(false);
-            try
-            {
-                await _ssl.ShutdownAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or NotSupportedException)
-            {
-                // The peer or the transport is already gone; the connection's own error reports that.
-                error = ex;
-            }
-            finally
-            {
-                _writeGate.Release();
-            }
-        }
-
+        await output.CompleteAsync(error).ConfigureAwait(false);
         lock (_lock)
         {
             _outputEnded = true;
         }
 
         ReportProgress();
-        await _transport.Output.CompleteAsync(error is null or IOException ? null : error).ConfigureAwait(false);
+        try
+        {
+            await _transport.Output.CompleteAsync(error is null or IOException ? null : error).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // The transport was already closed under us; nothing is left to end.
+        }
     }
 
     /// <summary>Completes the progress waiters whose plaintext has been encrypted, once its ciphertext reached the kernel.</summary>
@@ -188,14 +201,14 @@ internal sealed class TlsDuplexPipe : IDuplexPipe, IConnectionBytesFeature, ICon
     private static async Task ForwardAsync(Task<bool> wire, TaskCompletionSource<bool> waiter) =>
         waiter.TrySetResult(await wire.ConfigureAwait(false));
 
-    /// <summary>The <see cref="SslStream"/> as the pipe reader and writer see it: counts plaintext and serialises writes.</summary>
+    /// <summary>The <see cref="SslStream"/> as the pipe reader sees it: counts the plaintext read.</summary>
     private sealed class PlaintextStream(TlsDuplexPipe owner) : Stream
     {
         public override bool CanRead => true;
 
         public override bool CanSeek => false;
 
-        public override bool CanWrite => true;
+        public override bool CanWrite => false;
 
         public override long Length => throw new NotSupportedException();
 
@@ -212,35 +225,16 @@ internal sealed class TlsDuplexPipe : IDuplexPipe, IConnectionBytesFeature, ICon
             return read;
         }
 
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            await owner._writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await owner._ssl.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                owner._writeGate.Release();
-            }
-
-            Interlocked.Add(ref owner._bytesWritten, buffer.Length);
-            owner.ReportProgress();
-        }
-
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
         public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
 
-        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("The send loop writes to the SslStream directly.");
 
         public override void Flush()
         {
-            // SslStream writes each record through at once.
+            // Nothing is written through this stream.
         }
 
         public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -248,28 +242,5 @@ internal sealed class TlsDuplexPipe : IDuplexPipe, IConnectionBytesFeature, ICon
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
         public override void SetLength(long value) => throw new NotSupportedException();
-    }
-
-    /// <summary>The application's writer: completing it closes the TLS output (close_notify, then FIN) instead of just the buffer.</summary>
-    private sealed class TlsPipeWriter(PipeWriter inner, TlsDuplexPipe owner) : PipeWriter
-    {
-        public override bool CanGetUnflushedBytes => inner.CanGetUnflushedBytes;
-
-        public override long UnflushedBytes => inner.UnflushedBytes;
-
-        public override void Advance(int bytes) => inner.Advance(bytes);
-
-        public override Memory<byte> GetMemory(int sizeHint = 0) => inner.GetMemory(sizeHint);
-
-        public override Span<byte> GetSpan(int sizeHint = 0) => inner.GetSpan(sizeHint);
-
-        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => inner.FlushAsync(cancellationToken);
-
-        public override void CancelPendingFlush() => inner.CancelPendingFlush();
-
-        // Completing must not block the caller (it may be an I/O loop): the close runs on; DisposeAsync awaits it.
-        public override void Complete(Exception? exception = null) => _ = owner.CloseOutputAsync(exception);
-
-        public override ValueTask CompleteAsync(Exception? exception = null) => new(owner.CloseOutputAsync(exception));
     }
 }
