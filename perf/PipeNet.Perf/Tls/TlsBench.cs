@@ -59,6 +59,14 @@ internal static class TlsBench
             Console.WriteLine($"{kind,-8} | {megabytes / seconds,29:F1} | {handshakes / seconds,17:F0}");
         }
 
+        Console.WriteLine("server   | managed heap per idle TLS connection (server + client side, after one echo)");
+        foreach (string kind in new[] { "kestrel", "pipenet" })
+        {
+            await using IAsyncDisposable server = kind == "pipenet" ? await PipeNetTls.StartAsync(certificate) : await KestrelTls.StartAsync(certificate);
+            double perConnection = await IdleBytesPerConnectionAsync(((IHasEndPoint)server).EndPoint, 500);
+            Console.WriteLine($"{kind,-8} | {perConnection / 1024,8:F1} KB");
+        }
+
         return 0;
     }
 
@@ -87,6 +95,30 @@ internal static class TlsBench
         var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true));
         await ssl.AuthenticateAsClientAsync(ClientOptions());
         return ssl;
+    }
+
+    /// <summary>Managed heap growth per connection with <paramref name="count"/> idle TLS connections open.</summary>
+    private static async Task<double> IdleBytesPerConnectionAsync(IPEndPoint endPoint, int count)
+    {
+        var clients = new List<SslStream>();
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        byte[] one = [1];
+        for (int i = 0; i < count; i++)
+        {
+            SslStream ssl = await ConnectAsync(endPoint);
+            await ssl.WriteAsync(one);
+            _ = await ssl.ReadAsync(one);
+            clients.Add(ssl);
+        }
+
+        await Task.Delay(200); // let the servers go back to waiting
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+        foreach (SslStream ssl in clients)
+        {
+            await ssl.DisposeAsync();
+        }
+
+        return (after - before) / (double)count;
     }
 
     /// <summary>Megabytes echoed (sent and received back) by all connections in <paramref name="duration"/>.</summary>

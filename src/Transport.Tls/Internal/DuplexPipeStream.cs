@@ -49,6 +49,15 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (buffer.IsEmpty)
+        {
+            // A zero-byte read (SslStream passes one on when its reader asks for one): wait until ciphertext
+            // is there, consume nothing, so an idle connection holds no buffer in SslStream or above.
+            ReadResult ready = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            _input.AdvanceTo(ready.Buffer.Start);
+            return 0;
+        }
+
         while (true)
         {
             ReadResult result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);

@@ -47,8 +47,8 @@ internal sealed class TlsDuplexPipe : IDuplexPipe, IConnectionBytesFeature, ICon
         _wire = wire;
         _transport = transport;
         _wireProgress = wireProgress;
-        _reader = PipeReader.Create(new PlaintextStream(this), new StreamPipeReaderOptions(pool, ReadBufferSize, MinimumReadSize, leaveOpen: true));
-        _output = new Pipe(new PipeOptions(pool, pauseWriterThreshold: PauseWriterThreshold, resumeWriterThreshold: ResumeWriterThreshold, useSynchronizationContext: false));
+        _reader = PipeReader.Create(new PlaintextStream(this), new StreamPipeReaderOptions(pool, ReadBufferSize, MinimumReadSize, leaveOpen: true, useZeroByteReads: true));
+        _output = new Pipe(new PipeOptions(pool, readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, pauseWriterThreshold: PauseWriterThreshold, resumeWriterThreshold: ResumeWriterThreshold, useSynchronizationContext: false));
         _sendLoop = SendLoopAsync();
     }
 
