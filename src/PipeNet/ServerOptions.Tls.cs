@@ -101,7 +101,7 @@ public sealed partial class ServerOptions
 
         if (RequestCert || IsClientAllowed is not null)
         {
-            tls.ClientCertificateMode = RejectUnauthorized && RequestCert ? TlsClientCertificateMode.Required : TlsClientCertificateMode.Requested;
+            tls.ClientCertificateMode = RejectUnauthorized ? TlsClientCertificateMode.Required : TlsClientCertificateMode.Requested;
             tls.RejectUnauthorized = RejectUnauthorized;
         }
 

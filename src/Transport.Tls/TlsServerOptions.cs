@@ -65,7 +65,8 @@ public sealed class TlsServerOptions
     /// <summary>
     /// cio's <c>isClientAllowed</c>: called after the handshake with the client's name (its certificate's
     /// common name, see <see cref="IConnectionTlsFeature.RemoteName"/>) and certificate; <c>false</c> rejects
-    /// the client. Called only for clients that sent a certificate.
+    /// the client. When it is set, a client that sent no certificate (possible with
+    /// <see cref="TlsClientCertificateMode.Requested"/>) is rejected too, under the name <c>(no certificate)</c>.
     /// </summary>
     /// <remarks>Defaults to <c>null</c> (every client is allowed).</remarks>
     public Func<string, X509Certificate2, bool>? IsClientAllowed { get; set; }

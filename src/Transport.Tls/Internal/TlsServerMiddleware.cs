@@ -22,6 +22,9 @@ namespace PipeNet.Transport.Tls.Internal;
 /// </remarks>
 internal sealed class TlsServerMiddleware(ConnectionDelegate next, TlsServerOptions options, ILogger logger)
 {
+    /// <summary>The name a rejection reports for a client that sent no certificate.</summary>
+    internal const string NoCertificateName = "(no certificate)";
+
     public async Task OnConnectionAsync(ConnectionContext connection)
     {
         HandshakeTimer.Registration deadline = HandshakeTimer.For(options.TimeProvider).Start(options.HandshakeTimeout, connection.ConnectionClosed);
@@ -67,10 +70,15 @@ internal sealed class TlsServerMiddleware(ConnectionDelegate next, TlsServerOpti
             }
 
             var feature = tls.Features.Get<IConnectionTlsFeature>()!;
-            if (feature.RemoteCertificate is { } certificate && options.IsClientAllowed is { } isAllowed && !isAllowed(feature.RemoteName!, certificate))
+            if (options.IsClientAllowed is { } isAllowed)
             {
-                await RejectAsync(tls, feature.RemoteName!).ConfigureAwait(false);
-                return;
+                // An allow-list lets no anonymous client through: without a certificate there is no name to allow.
+                bool allowed = feature.RemoteCertificate is { } certificate && isAllowed(feature.RemoteName!, certificate);
+                if (!allowed)
+                {
+                    await RejectAsync(tls, feature.RemoteName ?? NoCertificateName).ConfigureAwait(false);
+                    return;
+                }
             }
 
             await next(tls).ConfigureAwait(false);
