@@ -219,7 +219,7 @@ public sealed class OpenSslClientTests(TestCertificates certificates) : IClassFi
     }
 
     [Fact]
-    public async Task ResumesSessions()
+    public async Task ResumesTls12SessionsById()
     {
         await using TlsHarness server = await TlsHarness.StartAsync(ServerOptions());
         await using ChildPeer openssl = ChildPeer.Start("stdbuf", "-oL", "openssl", "s_client", "-connect", $"127.0.0.1:{server.Port}", "-servername", "localhost", "-tls1_2", "-reconnect");
@@ -227,6 +227,57 @@ public sealed class OpenSslClientTests(TestCertificates certificates) : IClassFi
         await openssl.WaitForExitAsync();
 
         Assert.Contains(openssl.Lines, l => l.StartsWith("Reused, TLSv1.2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ResumesTls13SessionsFromATicket()
+    {
+        await using TlsHarness server = await TlsHarness.StartAsync(ServerOptions());
+        string session = certificates.Path2($"session-{Guid.NewGuid():N}.pem");
+
+        // The tickets come after the handshake: wait for the echo (they precede it) before the first client leaves.
+        await using (ChildPeer first = await RunClientAsync(server.Port, "one\n", "-servername", "localhost", "-sess_out", session))
+        {
+            await first.WaitForLineAsync(l => l == "one");
+            first.CloseInput();
+            await first.WaitForExitAsync();
+            Assert.Contains(first.Lines, l => l.StartsWith("New, TLSv1.3", StringComparison.Ordinal));
+        }
+
+        await using ChildPeer second = await RunClientAsync(server.Port, "two\n", "-servername", "localhost", "-sess_in", session);
+        await second.WaitForLineAsync(l => l == "two");
+        second.CloseInput();
+        await second.WaitForExitAsync();
+        Assert.Contains(second.Lines, l => l.StartsWith("Reused, TLSv1.3", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ASelectorCallbackChoosesFirstAndFallsBackToTheTable()
+    {
+        TlsServerOptions options = ServerOptions();
+        TlsCertificate late = TlsCertificate.FromPem(certificates.Late.CertificatePem, certificates.Late.KeyPem);
+        var asked = new List<string?>();
+        options.ServerCertificateSelector = (_, name) =>
+        {
+            lock (asked)
+            {
+                asked.Add(name);
+            }
+
+            return name == "picked.test" ? late : null;
+        };
+        await using TlsHarness server = await TlsHarness.StartAsync(options);
+
+        foreach ((string name, string subject) in new[] { ("picked.test", "CN = late.test"), ("other.test", "CN = other.test") })
+        {
+            await using ChildPeer openssl = await RunClientAsync(server.Port, "s\n", "-servername", name);
+            await openssl.WaitForLineAsync(l => l == "s");
+            openssl.CloseInput();
+            await openssl.WaitForExitAsync();
+            Assert.Contains($"subject={subject}", openssl.Output);
+        }
+
+        Assert.Equal(["picked.test", "other.test"], asked);
     }
 }
 
