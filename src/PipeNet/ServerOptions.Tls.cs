@@ -70,7 +70,10 @@ public sealed partial class ServerOptions
     public bool AllowSslFallback { get; set; }
 
     /// <summary>Full control over server TLS (SNI certificates, ALPN, handshake timeout, a selector). Setting it turns <see cref="Tls"/> on; the rampart-style properties above then add to it.</summary>
-    /// <remarks>Defaults to <c>null</c>.</remarks>
+    /// <remarks>
+    /// Defaults to <c>null</c>. The server takes the instance over (it sets its <c>ClientError</c> and, from the
+    /// properties above, its client policy), so give each server its own.
+    /// </remarks>
     public TlsServerOptions? TlsOptions { get; set; }
 
     /// <summary>Builds the TLS options these settings describe, or <c>null</c> for a plaintext server.</summary>

@@ -71,6 +71,44 @@ public sealed class BadInputTests(TestCertificates certificates) : IClassFixture
     }
 
     [Fact]
+    public async Task ManySilentPeersAllTimeOutAndReleaseEverySlot()
+    {
+        var clock = new FakeTimeProvider();
+        TlsServerOptions options = ServerOptions();
+        options.TimeProvider = clock;
+        options.HandshakeTimeout = TimeSpan.FromSeconds(2);
+        await using TlsHarness server = await TlsHarness.StartAsync(options);
+        var silent = new List<Socket>();
+        for (int i = 0; i < 100; i++)
+        {
+            silent.Add(await SocketTestExtensions.ConnectAsync(server.EndPoint));
+        }
+
+        await Until.TrueAsync(() => server.Dispatcher.ConnectionCount == 100, "every silent peer was admitted");
+        int timedOut = 0;
+        await Until.TrueAsync(() =>
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(500));
+            while (server.TryGetError(out TlsException? error))
+            {
+                Assert.Equal(NetErrorCode.TlsHandshakeTimeout, error!.Code);
+                timedOut++;
+            }
+
+            return timedOut == 100;
+        }, "every silent peer timed out");
+
+        await Until.TrueAsync(() => server.Dispatcher.ConnectionCount == 0, "every slot was released");
+        foreach (Socket socket in silent)
+        {
+            await AssertClosedAsync(socket);
+            socket.Dispose();
+        }
+
+        await AssertStillServesAsync(server);
+    }
+
+    [Fact]
     public async Task AResetMidHandshakeFailsThatConnectionOnly()
     {
         await using TlsHarness server = await TlsHarness.StartAsync(ServerOptions());
