@@ -219,6 +219,19 @@ public sealed class OpenSslClientTests(TestCertificates certificates) : IClassFi
     }
 
     [Fact]
+    public async Task ATls11ClientIsRefusedWithProtocolUnsupported()
+    {
+        await using TlsHarness server = await TlsHarness.StartAsync(ServerOptions());
+        await using ChildPeer openssl = ChildPeer.Start("openssl", "s_client", "-connect", $"127.0.0.1:{server.Port}", "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0");
+        openssl.CloseInput();
+        await openssl.WaitForExitAsync();
+
+        TlsException error = await server.NextErrorAsync();
+        Assert.Equal(NetErrorCode.TlsProtocolUnsupported, error.Code);
+        Assert.Contains(openssl.Lines, l => l.Contains("alert protocol version", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ResumesTls12SessionsById()
     {
         await using TlsHarness server = await TlsHarness.StartAsync(ServerOptions());

@@ -133,13 +133,19 @@ internal sealed class TlsServerMiddleware(ConnectionDelegate next, TlsServerOpti
         ReportClientError(connection, new TlsException(NetErrorCode.TlsClientRejected, $"Client Rejected: {clientName}") { ClientName = clientName });
     }
 
-    /// <summary>Reports a connection that failed in the TLS layer, then resets it: its handshake never finished, so no goodbye is owed.</summary>
+    /// <summary>
+    /// Reports a connection that failed in the TLS layer. A peer that timed out is reset (it is not listening);
+    /// any other is closed in order, so the alert SslStream wrote (protocol version, bad certificate…) reaches it.
+    /// </summary>
     private void Fail(ConnectionContext connection, TlsException error)
     {
         TlsLog.HandshakeFailed(logger, connection.ConnectionId, error.Code, error);
         connection.Features.Get<IConnectionCloseReasonFeature>()?.TrySetCloseReason(ConnectionCloseReason.Error, error);
         ReportClientError(connection, error);
-        connection.Abort(new ConnectionAbortedException(error.Message, error));
+        if (error.Code == NetErrorCode.TlsHandshakeTimeout)
+        {
+            connection.Abort(new ConnectionAbortedException(error.Message, error));
+        }
     }
 
     private void ReportClientError(ConnectionContext connection, TlsException error)
