@@ -8,6 +8,7 @@ command -v prlimit >/dev/null 2>&1 || need+=(util-linux)
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 command -v ping    >/dev/null 2>&1 || need+=(iputils-ping)
 command -v dnsmasq >/dev/null 2>&1 || need+=(dnsmasq-base)
+command -v stdbuf  >/dev/null 2>&1 || need+=(coreutils)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update

@@ -14,6 +14,11 @@ internal static class Program
     {
         // `PipeNet.Perf --quick` (what build.cake's Bench target passes) means `run --quick`.
         string verb = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "run";
+        if (verb == "tls")
+        {
+            return await Tls.TlsBench.RunAsync(args[1..]); // standalone TLS measurement (Tls/TlsBench.cs)
+        }
+
         CommandLine options;
         try
         {

@@ -14,4 +14,7 @@ internal enum CommandKind
 
     /// <summary><c>pipenet demo</c>.</summary>
     Demo,
+
+    /// <summary><c>pipenet connect</c>.</summary>
+    Connect,
 }

@@ -34,6 +34,7 @@ internal static class CommandLine
         {
             "echo" => new ParsedCommand(CommandKind.Echo, echo: ParseEcho(rest)),
             "demo" => new ParsedCommand(CommandKind.Demo, demo: ParseDemo(rest)),
+            "connect" => new ParsedCommand(CommandKind.Connect, connect: ConnectOptions.Parse(args.Skip(1).ToArray())),
             _ when command.StartsWith('-') => throw new UsageException($"expected a command before option '{command}'"),
             _ => throw new UsageException($"unknown command '{command}'"),
         };
@@ -63,9 +64,20 @@ internal static class CommandLine
                         var other => throw new UsageException($"--api: '{other}' is not an API; expected 'pipe' or 'events'"),
                     };
                     break;
+                case "--tls-cert":
+                    options.TlsCertFile = reader.ReadValue(name, inlineValue);
+                    break;
+                case "--tls-key":
+                    options.TlsKeyFile = reader.ReadValue(name, inlineValue);
+                    break;
                 default:
                     throw new UsageException($"unknown option '{name}' for 'echo'");
             }
+        }
+
+        if ((options.TlsCertFile is null) != (options.TlsKeyFile is null))
+        {
+            throw new UsageException(options.TlsCertFile is null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
         }
 
         return options;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using PipeNet.Transport.Tls;
 
 namespace PipeNet.Cli;
 
@@ -28,7 +29,8 @@ internal static class EchoCommand
         try
         {
             EndPoint listen = await ResolveAsync(options.Listen).ConfigureAwait(false);
-            server = await EchoServer.StartAsync(listen, CreateDispatcherOptions(options), loggerFactory, options.Api).ConfigureAwait(false);
+            TlsServerOptions? tls = options.TlsCertFile is null ? null : new TlsServerOptions { ServerCertificate = TlsCertificate.FromPemFiles(options.TlsCertFile, options.TlsKeyFile) };
+            server = await EchoServer.StartAsync(listen, CreateDispatcherOptions(options), loggerFactory, options.Api, tls: tls).ConfigureAwait(false);
         }
         catch (NetException ex)
         {

@@ -19,4 +19,10 @@ internal sealed class EchoOptions
 
     /// <summary>The server API.</summary>
     public EchoApi Api { get; set; } = EchoApi.Pipe;
+
+    /// <summary>Serve TLS with this PEM certificate (or full chain) file; set together with <see cref="TlsKeyFile"/>.</summary>
+    public string? TlsCertFile { get; set; }
+
+    /// <summary>The PEM private key file for <see cref="TlsCertFile"/>.</summary>
+    public string? TlsKeyFile { get; set; }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using PipeNet.Transport.Tcp;
+using PipeNet.Transport.Tls;
 
 namespace PipeNet.Cli;
 
@@ -33,11 +34,17 @@ internal sealed class EchoServer : IAsyncDisposable
     /// <param name="loggerFactory">Where log messages go.</param>
     /// <param name="api">Which API echoes: the pipe-level handler or the event facade.</param>
     /// <param name="cancellationToken">Cancels the bind.</param>
-    public static async Task<EchoServer> StartAsync(EndPoint listen, ConnectionDispatcherOptions options, ILoggerFactory loggerFactory, EchoApi api = EchoApi.Pipe, CancellationToken cancellationToken = default)
+    /// <param name="tls">Serve TLS with these options; plaintext when <c>null</c>.</param>
+    public static async Task<EchoServer> StartAsync(EndPoint listen, ConnectionDispatcherOptions options, ILoggerFactory loggerFactory, EchoApi api = EchoApi.Pipe, CancellationToken cancellationToken = default, TlsServerOptions? tls = null)
     {
         ConnectionDelegate application = api == EchoApi.Events
             ? FacadeEcho().AsConnectionDelegate()
             : ConnectionPipeline.CreateBuilder().Run(EchoHandler.RunAsync).Build();
+        if (tls is not null)
+        {
+            application = application.WithTls(tls, loggerFactory);
+        }
+
         var dispatcher = new ConnectionDispatcher(application, options, loggerFactory);
         try
         {

@@ -40,6 +40,8 @@ internal static class Program
                 return await EchoCommand.RunAsync(command.Echo!, stdout, stderr).ConfigureAwait(false);
             case CommandKind.Demo:
                 return await DemoCommand.RunAsync(command.Demo!, stdout, stderr).ConfigureAwait(false);
+            case CommandKind.Connect:
+                return await ConnectCommand.RunAsync(command.Connect!, Console.OpenStandardInput(), Console.OpenStandardOutput(), stderr).ConfigureAwait(false);
             default:
                 Usage.Write(stderr);
                 return ExitCodes.Usage;

@@ -6,6 +6,8 @@ internal static class Usage
     public const string Text = """
         Usage:
           pipenet echo [--listen ADDR] [--max-connections N] [--idle-timeout MS] [--api pipe|events]
+                       [--tls-cert FILE --tls-key FILE]
+          pipenet connect [--tls] [--insecure] [--ca FILE] [--servername NAME] HOST:PORT
           pipenet demo [--seconds N] [--connections N] [--size BYTES]
           pipenet ping HOST [-c COUNT] [-i INTERVAL] [-t TTL] [-s SIZE] [-W TIMEOUT] [-4|-6]
           pipenet resolve NAME [--server IP:PORT]... [--family 4|6] [--timeout MS] [--json]
@@ -18,6 +20,8 @@ internal static class Usage
                   Prints one line "listening ADDR" to stdout once bound; logs go to stderr.
           demo    Start an echo server on 127.0.0.1 (a free port), drive it with closed-loop
                   clients, print live progress once a second and a summary at the end.
+          connect Netcat-like client: stdin to the socket, the socket to stdout. Stdin's end half-closes;
+                  exits 0 when the peer ends, 1 when the connect or the TLS handshake fails.
           ping    ICMP echo like iputils ping (needs root or CAP_NET_RAW); exit 0 when replies
                   arrived, 1 when none did, 2 for a bad command line.
           resolve Look up a name's addresses (or, with --reverse, an address's name) through the
@@ -34,6 +38,14 @@ internal static class Usage
           --idle-timeout MS      Close a connection that moves no bytes for MS milliseconds (MS >= 1).
                                  Default: none.
           --api pipe|events      The server API: pipe (default, System.IO.Pipelines) or events.
+          --tls-cert FILE        Serve TLS with this PEM certificate or full chain (with --tls-key).
+          --tls-key FILE         The PEM private key of --tls-cert.
+
+        connect options:
+          --tls                  Speak TLS; the server is verified against the system's roots.
+          --insecure             With --tls, skip verifying the server's certificate.
+          --ca FILE              With --tls, trust the roots in this PEM file instead of the system's.
+          --servername NAME      With --tls, the name sent as SNI and verified (default: HOST).
 
         demo options:
           --seconds N            How long to run (default 3; fractions allowed, at most 3600).

@@ -74,6 +74,22 @@ public static class NetErrorCode
     public const string Destroyed = "ERR_STREAM_DESTROYED";
     /// <summary>Any socket error without a more specific code.</summary>
     public const string SocketError = "ESOCKET";
+    /// <summary>The TLS handshake failed (garbage instead of a hello, no common protocol or cipher, a bad record).</summary>
+    public const string TlsHandshakeFailed = "TLS_HANDSHAKE_FAILED";
+    /// <summary>The server's certificate does not name the host the client asked for.</summary>
+    public const string TlsHostnameMismatch = "TLS_HOSTNAME_MISMATCH";
+    /// <summary>The peer's certificate does not chain to a trusted root (or none was sent where one is required).</summary>
+    public const string TlsUntrusted = "TLS_UNTRUSTED";
+    /// <summary>The peer's certificate (or one in its chain) is expired or not yet valid.</summary>
+    public const string TlsExpired = "TLS_EXPIRED";
+    /// <summary>A client certificate was refused by the server's allow/deny policy.</summary>
+    public const string TlsClientRejected = "TLS_CLIENT_REJECTED";
+    /// <summary>The peer did not complete the TLS handshake in time.</summary>
+    public const string TlsHandshakeTimeout = "TLS_HANDSHAKE_TIMEOUT";
+    /// <summary>The peer only speaks a TLS/SSL version that is not allowed (or not supported).</summary>
+    public const string TlsProtocolUnsupported = "TLS_PROTOCOL_UNSUPPORTED";
+    /// <summary>A certificate, key or CA file could not be used: unreadable, not PEM/PKCS#12, wrong passphrase, key and certificate mismatch.</summary>
+    public const string TlsCertificateInvalid = "TLS_CERTIFICATE_INVALID";
 
     // Linux errno that SocketError folds into AccessDenied. (EMFILE and ENFILE cannot be told apart:
     // .NET maps both to TooManyOpenSockets and reports ENFILE back as the native code for either, so

@@ -174,7 +174,7 @@ public sealed partial class NetServer
 
     private ConnectionDispatcher CreateDispatcher()
     {
-        var dispatcher = new ConnectionDispatcher(ServeAsync, _policy);
+        var dispatcher = new ConnectionDispatcher(_application, _policy);
         dispatcher.ConnectionDropped += (_, e) => Emit(_drop, e);
         return dispatcher;
     }

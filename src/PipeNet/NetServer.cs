@@ -37,6 +37,8 @@ public sealed partial class NetServer : EventEmitter<NetServer>
         _close = DefineEvent("close", "Action or Action<NetServer>", typeof(Action));
         _error = DefineEvent("error", "Action<Exception> or Action", typeof(Action<Exception>), typeof(Action));
         _drop = DefineEvent("drop", "Action<ConnectionDroppedEventArgs> or Action", typeof(Action<ConnectionDroppedEventArgs>), typeof(Action));
+        _tlsClientError = DefineEvent("tlsClientError", "Action<Exception> or Action", typeof(Action<Exception>), typeof(Action));
+        _application = InitializeTls(); // TLS settings are checked here, so a bad certificate file fails at configuration (NetServer.Tls.cs)
         if (connectionListener is not null)
         {
             On("connection", connectionListener);
@@ -45,9 +47,6 @@ public sealed partial class NetServer : EventEmitter<NetServer>
 
     /// <summary>Whether the server is accepting connections.</summary>
     public bool Listening { get; private set; }
-
-    /// <summary>Whether the server speaks TLS. Always <c>false</c> until the TLS transport lands.</summary>
-    public bool Tls => false;
 
     /// <summary>The listen backlog.</summary>
     public int Backlog => _options.Backlog;

@@ -95,6 +95,7 @@ public sealed partial class NetSocket
         _options.DispatchToThreadPool = copy.DispatchToThreadPool;
         _options.ConnectTimeout = copy.ConnectTimeout;
         _options.IdleMonitor = copy.IdleMonitor;
+        CopyTlsOptions(copy);
         if (copy.Encoding is not null)
         {
             SetEncoding(copy.Encoding);
@@ -130,6 +131,7 @@ public sealed partial class NetSocket
         try
         {
             connection = await OpenAsync().ConfigureAwait(false);
+            connection = await SecureAsync(connection).ConfigureAwait(false); // TLS, when asked for (NetSocket.Tls.cs)
         }
         catch (Exception ex)
         {

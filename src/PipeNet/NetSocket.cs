@@ -151,9 +151,6 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
         }
     }
 
-    /// <summary>Whether the connection is TLS. Always <c>false</c> until the TLS transport lands.</summary>
-    public bool Tls => false;
-
     /// <summary>The inactivity timeout, or <c>null</c>.</summary>
     public TimeSpan? Timeout => _options.Timeout;
 

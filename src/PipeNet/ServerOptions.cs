@@ -1,7 +1,7 @@
 namespace PipeNet;
 
 /// <summary>Options of a <see cref="NetServer"/> and of the sockets it accepts.</summary>
-public sealed class ServerOptions
+public sealed partial class ServerOptions
 {
     private int _backlog = 511;
     private TimeSpan? _timeout;

@@ -5,7 +5,7 @@ using System.Text;
 namespace PipeNet;
 
 /// <summary>Options of a <see cref="NetSocket"/> and of <see cref="NetSocket.Connect(SocketOptions, Action?)"/>.</summary>
-public sealed class SocketOptions
+public sealed partial class SocketOptions
 {
     private string _host = "127.0.0.1";
     private int _port;
