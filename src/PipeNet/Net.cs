@@ -3,6 +3,10 @@ namespace PipeNet;
 /// <summary>Shortcuts in the style of Node's <c>net</c> module and rampart-net.</summary>
 public static partial class Net
 {
+    /// <summary>cio's builder: makes configured clients and servers and runs plug-ins on them (see <see cref="NetBuilder"/>).</summary>
+    /// <returns>A new builder.</returns>
+    public static NetBuilder Builder() => new();
+
     /// <summary>Creates a server (Node's <c>net.createServer</c>).</summary>
     /// <param name="options">Server options; the defaults when <c>null</c>.</param>
     /// <param name="connectionListener">Registered for <c>connection</c>.</param>

@@ -61,13 +61,19 @@ public sealed partial class NetServer
     private TlsServerOptions RequireTls() =>
         _tls ?? throw new InvalidOperationException("This server does not speak TLS; create it with ServerOptions.Tls and a certificate.");
 
-    /// <summary>The per-connection delegate: <see cref="ServeAsync"/>, behind TLS when the options ask for it.</summary>
+    /// <summary>The per-connection delegate: <see cref="ServeAsync"/> behind the options' middleware, behind TLS when they ask for it.</summary>
     private ConnectionDelegate InitializeTls()
     {
+        ConnectionDelegate application = ServeAsync;
+        for (int i = _options.Middleware.Count - 1; i >= 0; i--)
+        {
+            application = _options.Middleware[i](application);
+        }
+
         _tls = _options.CreateTlsOptions();
         if (_tls is null)
         {
-            return ServeAsync;
+            return application;
         }
 
         if (_options.IsClientAllowed is { } isAllowed)
@@ -81,7 +87,7 @@ public sealed partial class NetServer
         }
 
         _tls.ClientError = OnClientError;
-        return ((ConnectionDelegate)ServeAsync).WithTls(_tls);
+        return application.WithTls(_tls);
     }
 
     /// <summary>cio: with neither handler, a rejected client is the server's <c>error</c>; everything else is <c>tlsClientError</c>.</summary>

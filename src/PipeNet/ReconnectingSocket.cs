@@ -123,6 +123,9 @@ public sealed class ReconnectingSocket : EventEmitter<ReconnectingSocket>
         }
     }
 
+    /// <summary>Runs on the socket of every attempt before it connects (the builder's client plug-ins).</summary>
+    internal Action<NetSocket>? SocketCreated { get; init; }
+
     /// <summary>Completes after <c>close</c>.</summary>
     public Task Completion => _completion.Task;
 
@@ -303,11 +306,12 @@ public sealed class ReconnectingSocket : EventEmitter<ReconnectingSocket>
             .OnClose(_ => OnSocketClosed(socket));
         try
         {
+            SocketCreated?.Invoke(socket);
             socket.Connect(_socketOptions);
         }
-        catch (Exception ex) when (ex is NetException or ArgumentException)
+        catch (Exception ex)
         {
-            // A bad address can only get worse by retrying: give up at once.
+            // A bad address or a failing plug-in can only fail again: give up at once.
             GiveUp(ex);
         }
     }

@@ -81,6 +81,14 @@ public sealed partial class ServerOptions
         set => _maxRetries = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxRetries), value, "MaxRetries must not be negative.");
     }
 
+    /// <summary>
+    /// Pipe-level middleware (the Core middleware chain) every accepted connection runs through after TLS and before its
+    /// <see cref="NetSocket"/> is made; the first added is outermost. A middleware may inspect or replace
+    /// <c>connection.Transport</c>, add features, or end the connection without calling the next delegate.
+    /// </summary>
+    /// <remarks>Defaults to empty.</remarks>
+    public IList<Func<Microsoft.AspNetCore.Connections.ConnectionDelegate, Microsoft.AspNetCore.Connections.ConnectionDelegate>> Middleware { get; } = [];
+
     /// <summary>The clock behind idle timeouts and listen retries; <see cref="System.TimeProvider.System"/> when <c>null</c>.</summary>
     /// <remarks>Defaults to <c>null</c>.</remarks>
     public TimeProvider? TimeProvider { get; set; }
