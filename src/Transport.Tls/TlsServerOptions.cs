@@ -110,7 +110,11 @@ public sealed class TlsServerOptions
     /// decide; a TLS ClientHello goes through TLS, anything else continues as plaintext without
     /// <see cref="IConnectionTlsFeature"/>.
     /// </summary>
-    /// <remarks>Defaults to <c>false</c>: a connection that does not speak TLS fails with <c>TLS_HANDSHAKE_FAILED</c>.</remarks>
+    /// <remarks>
+    /// Defaults to <c>false</c>: a connection that does not speak TLS fails with <c>TLS_HANDSHAKE_FAILED</c>.
+    /// The decision waits for the client's first byte (within <see cref="HandshakeTimeout"/>), so it suits
+    /// protocols where the client speaks first; a plaintext client waiting for a server greeting times out.
+    /// </remarks>
     public bool AllowPlaintextFallback { get; set; }
 
     /// <summary>The clock behind <see cref="HandshakeTimeout"/>.</summary>

@@ -89,6 +89,7 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         FlushResult result = await _output.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);

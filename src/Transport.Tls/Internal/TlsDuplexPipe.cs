@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Security;
+using System.Runtime.CompilerServices;
 
 namespace PipeNet.Transport.Tls.Internal;
 
@@ -218,6 +219,7 @@ internal sealed class TlsDuplexPipe : IDuplexPipe, IConnectionBytesFeature, ICon
             set => throw new NotSupportedException();
         }
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             int read = await owner._ssl.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
