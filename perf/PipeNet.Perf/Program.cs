@@ -14,11 +14,6 @@ internal static class Program
     {
         // `PipeNet.Perf --quick` (what build.cake's Bench target passes) means `run --quick`.
         string verb = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "run";
-        if (verb == "tls")
-        {
-            return await Tls.TlsBench.RunAsync(args[1..]); // standalone TLS measurement (Tls/TlsBench.cs)
-        }
-
         CommandLine options;
         try
         {
@@ -43,9 +38,9 @@ internal static class Program
         Console.Error.WriteLine("""
             usage:
               PipeNet.Perf [run] [--quick] [--out DIR] [--reps N] [--seconds S] [--scenarios a,b] [--servers a,b]
-              PipeNet.Perf server --kind pipenet|kestrel|socket [--max-seconds S]
+              PipeNet.Perf server --kind pipenet|facade|kestrel|socket [--tls] [--max-seconds S]
               PipeNet.Perf load --target HOST:PORT --scenario NAME --seconds S [--warmup S] [--connections N] [--sync]
-            scenarios: echo-64B-d1 echo-64B-d16 echo-4KiB-d4 bulk connect idle
+            scenarios: echo-64B-d1 echo-64B-d16 echo-4KiB-d4 bulk connect idle tls-echo tls-handshake
             """);
         return 2;
     }

@@ -6,7 +6,7 @@ namespace PipeNet.Perf.Load;
 
 /// <summary>
 /// One connect loop: connect (from the next loopback source address), echo 64 bytes, close, repeat.
-/// The latency is of the whole cycle.
+/// The latency is of the whole cycle. For a TLS scenario the cycle includes a full handshake (no resumption).
 /// </summary>
 internal sealed class ConnectWorker(IPEndPoint target, int loop, int loops, Scenario scenario, RunWindow window)
 {
@@ -26,13 +26,22 @@ internal sealed class ConnectWorker(IPEndPoint target, int loop, int loops, Scen
             try
             {
                 await socket.ConnectAsync(target);
-                await socket.SendAsync(send.AsMemory(), SocketFlags.None);
-                if (!await LoopbackClient.ReceiveExactlyAsync(socket, receive))
+                if (scenario.Tls)
                 {
-                    throw new EndOfStreamException("the server closed the connection before echoing");
+                    await using var tls = await TlsClient.AuthenticateAsync(socket);
+                    await tls.WriteAsync(send.AsMemory());
+                    await tls.ReadExactlyAsync(receive);
+                }
+                else
+                {
+                    await socket.SendAsync(send.AsMemory(), SocketFlags.None);
+                    if (!await LoopbackClient.ReceiveExactlyAsync(socket, receive))
+                    {
+                        throw new EndOfStreamException("the server closed the connection before echoing");
+                    }
                 }
             }
-            catch (Exception ex) when (ex is SocketException or EndOfStreamException)
+            catch (Exception ex) when (ex is SocketException or EndOfStreamException or IOException or System.Security.Authentication.AuthenticationException)
             {
                 if (window.Measuring)
                 {

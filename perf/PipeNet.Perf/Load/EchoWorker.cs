@@ -5,9 +5,10 @@ namespace PipeNet.Perf.Load;
 
 /// <summary>
 /// One echo connection: send <c>Depth</c> messages in one write, read back all their bytes, time the
-/// round trip, repeat. Buffers are allocated once; a round trip allocates nothing.
+/// round trip, repeat. Buffers are allocated once; a round trip allocates nothing. With <paramref name="tls"/>
+/// the bytes go through that stream (over the same socket) instead.
 /// </summary>
-internal sealed class EchoWorker(Socket socket, Scenario scenario, RunWindow window)
+internal sealed class EchoWorker(Socket socket, Scenario scenario, RunWindow window, Stream? tls = null)
 {
     public WorkerTotals Totals { get; } = new();
 
@@ -24,11 +25,21 @@ internal sealed class EchoWorker(Socket socket, Scenario scenario, RunWindow win
             while (!window.Stopping)
             {
                 long start = Stopwatch.GetTimestamp();
-                await socket.SendAsync(sendMemory, SocketFlags.None);
+                if (tls is null)
+                {
+                    await socket.SendAsync(sendMemory, SocketFlags.None);
+                }
+                else
+                {
+                    await tls.WriteAsync(sendMemory);
+                }
+
                 int received = 0;
                 while (received < batch)
                 {
-                    int n = await socket.ReceiveAsync(receiveMemory[received..], SocketFlags.None);
+                    int n = tls is null
+                        ? await socket.ReceiveAsync(receiveMemory[received..], SocketFlags.None)
+                        : await tls.ReadAsync(receiveMemory[received..]);
                     if (n == 0)
                     {
                         throw new EndOfStreamException("the server closed the connection mid-echo");
@@ -47,7 +58,7 @@ internal sealed class EchoWorker(Socket socket, Scenario scenario, RunWindow win
                 }
             }
         }
-        catch (Exception ex) when (ex is SocketException or EndOfStreamException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or EndOfStreamException or ObjectDisposedException or IOException)
         {
             if (!window.Stopping)
             {

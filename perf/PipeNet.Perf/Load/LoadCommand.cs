@@ -41,6 +41,7 @@ internal static class LoadCommand
     {
         var window = new RunWindow();
         var sockets = new List<Socket>();
+        var streams = new List<Stream>();
         var workers = new List<(WorkerTotals Totals, Task Run)>();
         try
         {
@@ -61,7 +62,14 @@ internal static class LoadCommand
 
                 foreach (Socket socket in sockets)
                 {
-                    if (scenario.Kind == ScenarioKind.Bulk)
+                    if (scenario.Tls)
+                    {
+                        Stream tls = await TlsClient.AuthenticateAsync(socket);
+                        streams.Add(tls);
+                        var worker = new EchoWorker(socket, scenario, window, tls);
+                        workers.Add((worker.Totals, worker.RunAsync()));
+                    }
+                    else if (scenario.Kind == ScenarioKind.Bulk)
                     {
                         var worker = new BulkWorker(socket, scenario, window);
                         workers.Add((worker.Totals, worker.RunAsync()));
@@ -93,6 +101,11 @@ internal static class LoadCommand
         finally
         {
             window.Stop();
+            foreach (Stream stream in streams)
+            {
+                await stream.DisposeAsync();
+            }
+
             foreach (Socket socket in sockets)
             {
                 socket.Dispose();

@@ -6,7 +6,8 @@ namespace PipeNet.Perf.Load;
 /// <param name="Connections">Concurrent connections (for <see cref="ScenarioKind.Connect"/>: concurrent loops; for idle: connections held).</param>
 /// <param name="MessageSize">Bytes per message (bulk: per write).</param>
 /// <param name="Depth">Messages in flight per connection.</param>
-internal sealed record Scenario(string Name, ScenarioKind Kind, int Connections, int MessageSize, int Depth)
+/// <param name="Tls">Whether the connections speak TLS (the servers then serve a self-signed certificate).</param>
+internal sealed record Scenario(string Name, ScenarioKind Kind, int Connections, int MessageSize, int Depth, bool Tls = false)
 {
     public static IReadOnlyList<Scenario> All { get; } =
     [
@@ -16,6 +17,8 @@ internal sealed record Scenario(string Name, ScenarioKind Kind, int Connections,
         new("bulk", ScenarioKind.Bulk, 4, 64 * 1024, 1),
         new("connect", ScenarioKind.Connect, 16, 64, 1),
         new("idle", ScenarioKind.Idle, 10_000, 64, 1),
+        new("tls-echo", ScenarioKind.Echo, 32, 4096, 4, Tls: true),
+        new("tls-handshake", ScenarioKind.Connect, 16, 64, 1, Tls: true),
     ];
 
     /// <summary>Bigger is better for every scenario but idle, whose figure is bytes per connection.</summary>

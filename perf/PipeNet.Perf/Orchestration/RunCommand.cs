@@ -71,8 +71,10 @@ internal static class RunCommand
         double loadAverage = LoadAverage();
         bool idle = scenario.Kind == ScenarioKind.Idle;
         double measure = idle ? settings.IdleSettleSeconds : settings.MeasureSeconds;
-        using ChildProcess serverProcess = ChildProcess.Start($"server {server}", ["server", "--kind", server, "--max-seconds", "300"],
-            new Dictionary<string, string?> { [InlineCompletions] = null });
+        string[] serverArgs = scenario.Tls
+            ? ["server", "--kind", server, "--max-seconds", "300", "--tls"]
+            : ["server", "--kind", server, "--max-seconds", "300"];
+        using ChildProcess serverProcess = ChildProcess.Start($"server {server}", serverArgs, new Dictionary<string, string?> { [InlineCompletions] = null });
         try
         {
             string listening = await serverProcess.WaitForLineAsync("listening ", TimeSpan.FromSeconds(30));

@@ -1,16 +1,21 @@
 using System.Buffers;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using PipeNet.Transport.Tls;
 
 namespace PipeNet.Perf.Server;
 
-/// <summary>PipeNet's event facade as a Node user writes it: <c>data</c> handler writing the buffers straight back.</summary>
-internal sealed class FacadeEchoServer(EchoCounters counters) : IEchoServer
+/// <summary>PipeNet's event facade as a Node user writes it: <c>data</c> handler writing the buffers straight back (over TLS with a certificate).</summary>
+internal sealed class FacadeEchoServer(EchoCounters counters, X509Certificate2? certificate = null) : IEchoServer
 {
     private NetServer? _server;
 
     public async Task<IPEndPoint> StartAsync()
     {
-        _server = Net.CreateServer(socket =>
+        ServerOptions options = certificate is null
+            ? new ServerOptions()
+            : new ServerOptions { TlsOptions = new TlsServerOptions { ServerCertificate = TlsCertificate.FromCertificate(certificate) } };
+        _server = Net.CreateServer(options, socket =>
         {
             counters.ConnectionOpened();
             socket.OnData((ReadOnlySequence<byte> data) =>

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,9 +10,10 @@ namespace PipeNet.Perf.Server;
 
 /// <summary>
 /// The reference: Kestrel's socket transport used directly (default <see cref="SocketTransportOptions"/>),
-/// with a bare accept loop and the same pipe echo, so only the transports differ.
+/// with a bare accept loop and the same pipe echo, so only the transports differ. With a certificate it speaks TLS
+/// the way Kestrel's HTTPS middleware does: <see cref="SslStream"/> over the connection's pipes.
 /// </summary>
-internal sealed class KestrelEchoServer(EchoCounters counters) : IEchoServer
+internal sealed class KestrelEchoServer(EchoCounters counters, X509Certificate2? certificate = null) : IEchoServer
 {
     private IConnectionListener? _listener;
     private Task _acceptLoop = Task.CompletedTask;
@@ -46,9 +49,18 @@ internal sealed class KestrelEchoServer(EchoCounters counters) : IEchoServer
         counters.ConnectionOpened();
         try
         {
-            await PipeEcho.RunAsync(connection.Transport, counters);
+            if (certificate is null)
+            {
+                await PipeEcho.RunAsync(connection.Transport, counters);
+            }
+            else
+            {
+                await using var tls = new SslStream(new DuplexPipeStream(connection.Transport));
+                await tls.AuthenticateAsServerAsync(ServerCertificate.ServerOptions(certificate));
+                await StreamEcho.RunAsync(tls, counters);
+            }
         }
-        catch (Exception ex) when (ex is ConnectionResetException or ConnectionAbortedException or IOException)
+        catch (Exception ex) when (ex is ConnectionResetException or ConnectionAbortedException or IOException or System.Security.Authentication.AuthenticationException)
         {
             // A load generator that stops mid-stream resets its connections; that is the end of this one.
         }

@@ -1,16 +1,28 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Connections;
 using PipeNet.Transport.Tcp;
+using PipeNet.Transport.Tls;
 
 namespace PipeNet.Perf.Server;
 
-/// <summary>PipeNet as a user runs it: a <see cref="ConnectionDispatcher"/> over <see cref="TcpListenerFactory"/>, default options.</summary>
-internal sealed class PipeNetEchoServer(EchoCounters counters) : IEchoServer
+/// <summary>
+/// PipeNet as a user runs it: a <see cref="ConnectionDispatcher"/> over <see cref="TcpListenerFactory"/>, default options;
+/// with a certificate, the TLS middleware (<c>UseTls</c>) in front of the same pipe echo.
+/// </summary>
+internal sealed class PipeNetEchoServer(EchoCounters counters, X509Certificate2? certificate = null) : IEchoServer
 {
     private ConnectionDispatcher? _dispatcher;
 
     public async Task<IPEndPoint> StartAsync()
     {
-        _dispatcher = new ConnectionDispatcher(async connection =>
+        IConnectionBuilder pipeline = ConnectionPipeline.CreateBuilder();
+        if (certificate is not null)
+        {
+            pipeline.UseTls(new TlsServerOptions { ServerCertificate = TlsCertificate.FromCertificate(certificate) });
+        }
+
+        _dispatcher = new ConnectionDispatcher(pipeline.Run(async connection =>
         {
             counters.ConnectionOpened();
             try
@@ -21,7 +33,7 @@ internal sealed class PipeNetEchoServer(EchoCounters counters) : IEchoServer
             {
                 counters.ConnectionClosed();
             }
-        });
+        }).Build());
         EndPoint bound = await _dispatcher.BindAsync(new IPEndPoint(IPAddress.Loopback, 0), new TcpListenerFactory());
         return (IPEndPoint)bound;
     }

@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 
 namespace PipeNet.Perf.Server;
 
 /// <summary>
-/// <c>server --kind K</c>: one echo server on 127.0.0.1:0. Prints <c>listening 127.0.0.1:PORT</c>, then
+/// <c>server --kind K [--tls]</c>: one echo server on 127.0.0.1:0 (with <c>--tls</c>, over TLS with a throwaway certificate). Prints <c>listening 127.0.0.1:PORT</c>, then
 /// answers <c>stats</c> (or <c>stats gc</c>) on stdin with a JSON line; stops on <c>quit</c> or stdin EOF,
 /// and in any case after <c>--max-seconds</c> (default 900) so an orphaned server cannot linger.
 /// </summary>
@@ -19,12 +20,13 @@ internal static class ServerCommand
         double maxSeconds = options.GetDouble("max-seconds", 900);
         var counters = new EchoCounters();
         AppDomain.CurrentDomain.FirstChanceException += (_, _) => counters.ExceptionThrown();
+        using X509Certificate2? certificate = options.Has("tls") ? ServerCertificate.Create() : null;
         await using IEchoServer server = kind switch
         {
-            "pipenet" => new PipeNetEchoServer(counters),
-            "kestrel" => new KestrelEchoServer(counters),
-            "facade" => new FacadeEchoServer(counters),
-            "socket" => new SocketEchoServer(counters),
+            "pipenet" => new PipeNetEchoServer(counters, certificate),
+            "kestrel" => new KestrelEchoServer(counters, certificate),
+            "facade" => new FacadeEchoServer(counters, certificate),
+            "socket" => new SocketEchoServer(counters, certificate),
             _ => throw new ArgumentException($"unknown server kind '{kind}'"),
         };
 

@@ -1,13 +1,16 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 
 namespace PipeNet.Perf.Server;
 
 /// <summary>
 /// The baseline: hand-written <see cref="Socket"/> code, an accept loop and per connection a 4 KiB
-/// array, receive then send it back. No pipes, no pools: what the transports' machinery costs.
+/// array, receive then send it back. No pipes, no pools: what the transports' machinery costs. With a certificate,
+/// <see cref="SslStream"/> over a <see cref="NetworkStream"/>, as a user would write it.
 /// </summary>
-internal sealed class SocketEchoServer(EchoCounters counters) : IEchoServer
+internal sealed class SocketEchoServer(EchoCounters counters, X509Certificate2? certificate = null) : IEchoServer
 {
     private const int BufferSize = 4096;
 
@@ -43,7 +46,27 @@ internal sealed class SocketEchoServer(EchoCounters counters) : IEchoServer
             }
 
             socket.NoDelay = true; // as both transports do by default
-            _ = ServeAsync(socket);
+            _ = certificate is null ? ServeAsync(socket) : ServeTlsAsync(socket, certificate);
+        }
+    }
+
+    private async Task ServeTlsAsync(Socket socket, X509Certificate2 serverCertificate)
+    {
+        counters.ConnectionOpened();
+        try
+        {
+            await using var tls = new SslStream(new NetworkStream(socket, ownsSocket: true));
+            await tls.AuthenticateAsServerAsync(ServerCertificate.ServerOptions(serverCertificate));
+            await StreamEcho.RunAsync(tls, counters);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or System.Security.Authentication.AuthenticationException)
+        {
+            // A load generator that stops mid-stream resets its connections; that is the end of this one.
+        }
+        finally
+        {
+            socket.Dispose();
+            counters.ConnectionClosed();
         }
     }
 
