@@ -4,26 +4,8 @@ using PipeNet.Tests;
 
 namespace PipeNet.Cli.Tests;
 
-/// <summary>Starts one dnsmasq for the class and stops it at the end.</summary>
-public sealed class ResolveDnsmasqFixture : IAsyncLifetime
-{
-    private Dnsmasq? _server;
-
-    public Dnsmasq Server => _server ?? throw new InvalidOperationException("dnsmasq has not started.");
-
-    public async Task InitializeAsync() => _server = await Dnsmasq.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-}
-
 /// <summary><c>pipenet resolve</c> as a child process, against dnsmasq on loopback and the system resolver for localhost.</summary>
-public sealed class ResolveCommandTests(ResolveDnsmasqFixture fixture) : IClassFixture<ResolveDnsmasqFixture>
+public sealed class ResolveCommandTests(DnsmasqFixture fixture) : IClassFixture<DnsmasqFixture>
 {
     [Fact]
     public async Task PrintsAddressesLikeTheHostTool()
