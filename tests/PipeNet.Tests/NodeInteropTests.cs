@@ -202,7 +202,7 @@ public sealed class NodeInteropTests
         socket.OnDrain(() => { drains++; Pump(); }).OnConnect(Pump).OnData(_ => { }).Connect(port);
         await firstFalse.Task.WithTimeout();
         Assert.True(Volatile.Read(ref written) < target, "everything was written although Node reads nothing yet");
-        await node.SendLineAsync("go");
+        await node.WriteAsync("go\n");
 
         string line = await node.WaitForLineAsync(l => l.StartsWith("got ", StringComparison.Ordinal));
         Assert.Equal($"got {target} read {target}", line);
