@@ -51,7 +51,7 @@ public class CodecEchoBenchmarks
         _codec = [NewPipe(), NewPipe()];
         _batched = [NewPipe(), NewPipe()];
         _facade = [NewPipe(), NewPipe()];
-        _loops.Add(RawEchoAsync(_raw[0].Reader, _raw[1].Writer));
+        _loops.Add(PipeEchoBenchmarks.EchoAsync(_raw[0].Reader, _raw[1].Writer)); // the raw pipe echo, for comparison
         _loops.Add(CodecEchoAsync(_codec[0].Reader, _codec[1].Writer));
         _loops.Add(BatchedCodecEchoAsync(_batched[0].Reader, _batched[1].Writer));
 
@@ -100,26 +100,6 @@ public class CodecEchoBenchmarks
     }
 
     private static Pipe NewPipe() => new(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
-
-    private static async Task RawEchoAsync(PipeReader input, PipeWriter output)
-    {
-        while (true)
-        {
-            ReadResult result = await input.ReadAsync();
-            foreach (ReadOnlyMemory<byte> segment in result.Buffer)
-            {
-                output.Write(segment.Span);
-            }
-
-            input.AdvanceTo(result.Buffer.End);
-            await output.FlushAsync();
-            if (result.IsCompleted)
-            {
-                await output.CompleteAsync();
-                return;
-            }
-        }
-    }
 
     private static async Task CodecEchoAsync(PipeReader input, PipeWriter output)
     {

@@ -49,7 +49,8 @@ public class PipeEchoBenchmarks
         return received;
     }
 
-    private static async Task EchoAsync(PipeReader input, PipeWriter output)
+    /// <summary>Copies every read to the output and flushes once per read; the codec benchmarks echo through it too.</summary>
+    internal static async Task EchoAsync(PipeReader input, PipeWriter output)
     {
         while (true)
         {

@@ -110,7 +110,7 @@ public sealed partial class ServerOptions
 
         if (Ca is not null)
         {
-            tls.ClientCertificateAuthorities = Ca.Contains("-----BEGIN ", StringComparison.Ordinal) ? LoadPemAuthorities(Ca) : TlsCertificate.LoadAuthorities(Ca);
+            tls.ClientCertificateAuthorities = TlsMaterial.LoadAuthorities([Ca]); // a file or PEM text
         }
 
         if (AllowSslFallback)
@@ -129,12 +129,5 @@ public sealed partial class ServerOptions
         }
 
         return tls;
-    }
-
-    private static X509Certificate2Collection LoadPemAuthorities(string pem)
-    {
-        var collection = new X509Certificate2Collection();
-        collection.ImportFromPem(pem);
-        return collection;
     }
 }

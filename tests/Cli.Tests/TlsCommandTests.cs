@@ -12,11 +12,11 @@ public sealed class TlsCommandTests(TestCertificates certificates) : IClassFixtu
     [Fact]
     public void ParsesConnectAndItsTlsOptions()
     {
-        ParsedCommand parsed = CommandLine.Parse(["connect", "--tls", "--ca", "/tmp/ca.pem", "--servername=example.test", "localhost:443"]);
+        ParsedCommand parsed = CommandLine.Parse(["connect", "--tls", "--ca", "certs/ca.pem", "--servername=example.test", "localhost:443"]);
         Assert.Equal(CommandKind.Connect, parsed.Kind);
         ConnectOptions options = parsed.Connect!;
         Assert.True(options.Tls);
-        Assert.Equal("/tmp/ca.pem", options.CaFile);
+        Assert.Equal("certs/ca.pem", options.CaFile);
         Assert.Equal("example.test", options.ServerName);
         Assert.Equal(new DnsEndPoint("localhost", 443), options.Target);
 

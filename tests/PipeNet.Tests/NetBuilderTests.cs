@@ -15,26 +15,8 @@ public sealed class NetBuilderTests(TestCertificates certificates) : IClassFixtu
         socket.OnData((ReadOnlySequence<byte> data) => { foreach (ReadOnlyMemory<byte> segment in data) { socket.Write(segment.Span); } });
 
     /// <summary>Connects through <paramref name="builder"/>, sends <paramref name="text"/> and collects what comes back until close.</summary>
-    private static async Task<(NetSocket Socket, string Received, List<Exception> Errors)> TalkAsync(NetBuilder builder, NetBuilderOptions options, string text)
-    {
-        var received = new StringBuilder();
-        var errors = new List<Exception>();
-        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        NetSocket socket = builder.Client(options, socket => socket
-            .OnData((ReadOnlySequence<byte> data) =>
-            {
-                received.Append(Encoding.UTF8.GetString(data));
-                if (received.Length >= text.Length)
-                {
-                    socket.End();
-                }
-            })
-            .OnError(errors.Add)
-            .OnClose(_ => closed.TrySetResult())
-            .OnConnect(() => socket.Write(text)));
-        await closed.Task.WithTimeout();
-        return (socket, received.ToString(), errors);
-    }
+    private static Task<(NetSocket Socket, string Received, List<Exception> Errors)> TalkAsync(NetBuilder builder, NetBuilderOptions options, string text) =>
+        Talk.RunAsync(text, configure => builder.Client(options, configure));
 
     [Fact]
     public async Task PluginsRunAtEachPointInTheirOrderBeforeTheCallersHandlers()

@@ -21,27 +21,8 @@ public sealed class TlsTests(TestCertificates certificates) : IClassFixture<Test
         Net.CreateServer(options, socket => socket.OnData((ReadOnlySequence<byte> data) => { foreach (ReadOnlyMemory<byte> segment in data) { socket.Write(segment.Span); } }));
 
     /// <summary>Connects, sends <paramref name="text"/>, and collects what comes back until close.</summary>
-    private static async Task<(NetSocket Socket, string Received, List<Exception> Errors)> TalkAsync(SocketOptions options, string text)
-    {
-        var received = new StringBuilder();
-        var errors = new List<Exception>();
-        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var socket = new NetSocket(options);
-        socket.OnData((ReadOnlySequence<byte> data) =>
-        {
-            received.Append(Encoding.UTF8.GetString(data));
-            if (received.Length >= text.Length)
-            {
-                socket.End();
-            }
-        });
-        socket.OnError(errors.Add);
-        socket.OnClose(_ => closed.TrySetResult());
-        socket.OnConnect(() => { socket.Write(text); });
-        socket.Connect(options);
-        await closed.Task.WithTimeout();
-        return (socket, received.ToString(), errors);
-    }
+    private static Task<(NetSocket Socket, string Received, List<Exception> Errors)> TalkAsync(SocketOptions options, string text) =>
+        TalkAsyncWith(new NetSocket(options), options, text);
 
     [Fact]
     public async Task EchoesOverTlsWithRampartOptionNamesAndReportsTheCipher()
@@ -270,24 +251,10 @@ public sealed class TlsTests(TestCertificates certificates) : IClassFixture<Test
         Assert.Throws<InvalidOperationException>(() => Net.CreateServer().AddCertificate("x", certificates.ServerChainFile, certificates.ServerKeyFile));
     }
 
-    private static async Task<(NetSocket Socket, string Received, List<Exception> Errors)> TalkAsyncWith(NetSocket socket, SocketOptions options, string text)
-    {
-        var received = new StringBuilder();
-        var errors = new List<Exception>();
-        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        socket.OnData((ReadOnlySequence<byte> data) =>
+    private static Task<(NetSocket Socket, string Received, List<Exception> Errors)> TalkAsyncWith(NetSocket socket, SocketOptions options, string text) =>
+        Talk.RunAsync(text, configure =>
         {
-            received.Append(Encoding.UTF8.GetString(data));
-            if (received.Length >= text.Length)
-            {
-                socket.End();
-            }
+            configure(socket);
+            return socket.Connect(options);
         });
-        socket.OnError(errors.Add);
-        socket.OnClose(_ => closed.TrySetResult());
-        socket.OnConnect(() => { socket.Write(text); });
-        socket.Connect(options);
-        await closed.Task.WithTimeout();
-        return (socket, received.ToString(), errors);
-    }
 }
