@@ -20,7 +20,7 @@ public sealed class TcpConnector : IConnectionFactory, IDisposable
     public TcpConnector(TcpTransportOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("PipeNet.Transport.Tcp");
-        _connections = new SocketConnectionFactory(options ?? new TcpTransportOptions(), logger);
+        _connections = new SocketConnectionFactory(options ?? new TcpTransportOptions(), logger, acceptedSockets: false);
     }
 
     /// <inheritdoc cref="ConnectAsync(EndPoint, TcpConnectOptions, CancellationToken)" />

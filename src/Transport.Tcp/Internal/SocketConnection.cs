@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using PipeNet.Transport.Tcp.Internal.Epoll;
 
 namespace PipeNet.Transport.Tcp.Internal;
 
@@ -31,8 +32,9 @@ internal sealed partial class SocketConnection : ConnectionContext,
     private readonly ILogger _logger;
     private readonly Pipe _input;
     private readonly Pipe _output;
-    private readonly SocketReceiver _receiver;
+    private readonly SocketReceiver? _receiver;
     private readonly SocketSenderPool _senders;
+    private readonly EpollSocket? _epoll;
     private readonly bool _waitForData;
     private readonly CloseReasonFeature _closeReason = new();
     private readonly CancellationTokenSource _connectionClosed = new();
@@ -59,8 +61,16 @@ internal sealed partial class SocketConnection : ConnectionContext,
 
         _input = new Pipe(loop.InputOptions);
         _output = new Pipe(loop.OutputOptions);
-        _receiver = new SocketReceiver(loop.Scheduler);
         _senders = loop.Senders;
+        if (loop.Epoll is { } epoll)
+        {
+            _epoll = new EpollSocket(epoll, socket.SafeHandle);
+        }
+        else
+        {
+            _receiver = new SocketReceiver(loop.Scheduler);
+        }
+
         Transport = new DuplexPipe(_input.Reader, _output.Writer);
     }
 
@@ -130,13 +140,30 @@ internal sealed partial class SocketConnection : ConnectionContext,
 
     private async Task RunAsync()
     {
-        _receiveLoop = ReceiveLoopAsync();
-        _sendLoop = SendLoopAsync();
+        if (_epoll is null)
+        {
+            _receiveLoop = ReceiveLoopAsync();
+            _sendLoop = SendLoopAsync();
+        }
+        else
+        {
+            // Both pumps wait for their first edge before the socket is registered: data already queued
+            // is reported by the registration itself.
+            _receiveLoop = EpollReceiveLoopAsync(_epoll);
+            _sendLoop = EpollSendLoopAsync(_epoll);
+            SocketError registered = _epoll.Register();
+            if (registered != SocketError.Success)
+            {
+                Abort(new ConnectionAbortedException("The epoll engine could not watch the socket.", new SocketException((int)registered)));
+            }
+        }
+
         await _sendLoop.ConfigureAwait(false);
         await _receiveLoop.ConfigureAwait(false);
 
         Shutdown(null, reset: false);
-        _receiver.Dispose();
+        _receiver?.Dispose();
+        _epoll?.Unregister();
 
         // ConnectionClosed callbacks are user code: never run them on the I/O loop.
         ThreadPool.UnsafeQueueUserWorkItem(static cts => cts.Cancel(), _connectionClosed, preferLocal: false);
@@ -170,6 +197,9 @@ internal sealed partial class SocketConnection : ConnectionContext,
             // otherwise, and closing also ends a receive still pending on this socket. One syscall saved.
             _socket.Dispose();
         }
+
+        // A closed descriptor raises no epoll event: wake the epoll pumps ourselves.
+        _epoll?.Close();
     }
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using PipeNet.Transport.Tcp.Internal.Epoll;
 
 namespace PipeNet.Transport.Tcp.Internal;
 
@@ -14,24 +15,35 @@ internal sealed class SocketConnectionFactory : IDisposable
     private readonly IOLoop[] _ioLoops;
     private int _nextQueue;
 
-    public SocketConnectionFactory(TcpTransportOptions options, ILogger logger)
+    /// <param name="options">The transport's options.</param>
+    /// <param name="logger">Where connections log.</param>
+    /// <param name="acceptedSockets">
+    /// Whether the sockets are accepted ones, which the epoll engine may carry. Sockets connected with
+    /// <c>ConnectAsync</c> are already registered with .NET's engine and stay on the portable one.
+    /// </param>
+    /// <exception cref="PlatformNotSupportedException">The epoll engine was asked for where it cannot run.</exception>
+    public SocketConnectionFactory(TcpTransportOptions options, ILogger logger, bool acceptedSockets)
     {
         _options = options;
         _logger = logger;
-        // The socket side of each pipe runs on the connection's I/O loop; the application side runs
-        // inline on that loop (no thread hop) unless the owner asked for the thread pool.
-        PipeScheduler application = options.DispatchToThreadPool ? PipeScheduler.ThreadPool : PipeScheduler.Inline;
+        bool epoll = acceptedSockets && UseEpoll(options.Engine);
         long maxRead = options.MaxReadBufferSize ?? 0;
         long maxWrite = options.MaxWriteBufferSize ?? 0;
+
+        // The application side of each pipe runs inline on the loop that completed the I/O (no thread hop)
+        // unless the owner asked for the thread pool. The socket side runs on the connection's I/O queue
+        // (portable engine), or inline (epoll engine: a flush sends at once; the loop resumes a waiting pump).
+        PipeScheduler application = options.DispatchToThreadPool ? PipeScheduler.ThreadPool : PipeScheduler.Inline;
         _ioLoops = new IOLoop[options.IOQueueCount];
         for (int i = 0; i < _ioLoops.Length; i++)
         {
-            var queue = new IOQueue();
+            PipeScheduler socketSide = epoll ? PipeScheduler.Inline : new IOQueue();
             _ioLoops[i] = new IOLoop(
-                queue,
-                new PipeOptions(_memoryPool, application, queue, maxRead, maxRead / 2, useSynchronizationContext: false),
-                new PipeOptions(_memoryPool, queue, application, maxWrite, maxWrite / 2, useSynchronizationContext: false),
-                new SocketSenderPool(queue));
+                socketSide,
+                new PipeOptions(_memoryPool, application, socketSide, maxRead, maxRead / 2, useSynchronizationContext: false),
+                new PipeOptions(_memoryPool, socketSide, application, maxWrite, maxWrite / 2, useSynchronizationContext: false),
+                new SocketSenderPool(socketSide),
+                epoll ? EpollEngine.GetLoop(i) : null);
         }
     }
 
@@ -47,6 +59,15 @@ internal sealed class SocketConnectionFactory : IDisposable
         connection.Start();
         return connection;
     }
+
+    private static bool UseEpoll(TransportEngine engine) => engine switch
+    {
+        TransportEngine.Sockets => false,
+        TransportEngine.Epoll when !LinuxInterop.IsSupported =>
+            throw new PlatformNotSupportedException("TcpTransportOptions.Engine: the epoll engine needs 64-bit Linux; use Auto or Sockets."),
+        TransportEngine.Epoll => true,
+        _ => LinuxInterop.IsSupported,
+    };
 
     // Blocks still held by open connections are dropped by the pool when they come back.
     public void Dispose()

@@ -14,13 +14,13 @@ internal sealed class TcpConnectionListener : IConnectionListener
     private readonly string? _unixFilePath;
     private int _unbound;
 
-    private TcpConnectionListener(Socket listenSocket, EndPoint endPoint, string? unixFilePath, TcpTransportOptions options, ILogger logger)
+    private TcpConnectionListener(Socket listenSocket, EndPoint endPoint, string? unixFilePath, SocketConnectionFactory connections, ILogger logger)
     {
         _listenSocket = listenSocket;
         _unixFilePath = unixFilePath;
         _logger = logger;
         EndPoint = endPoint;
-        _connections = new SocketConnectionFactory(options, logger);
+        _connections = connections;
     }
 
     public EndPoint EndPoint { get; }
@@ -36,8 +36,10 @@ internal sealed class TcpConnectionListener : IConnectionListener
         };
 
         string? unixFilePath = null;
+        SocketConnectionFactory? connections = null;
         try
         {
+            connections = new SocketConnectionFactory(options, logger, acceptedSockets: true);
             switch (endPoint)
             {
                 case FileHandleEndPoint:
@@ -64,17 +66,19 @@ internal sealed class TcpConnectionListener : IConnectionListener
         catch (SocketException ex)
         {
             socket.Dispose();
+            connections?.Dispose();
             throw NetException.FromSocketException(ex, $"listen {Describe(endPoint)}");
         }
         catch
         {
             socket.Dispose();
+            connections?.Dispose();
             throw;
         }
 
         EndPoint bound = socket.LocalEndPoint ?? endPoint;
         TcpLog.Bound(logger, bound);
-        return new TcpConnectionListener(socket, bound, unixFilePath, options, logger);
+        return new TcpConnectionListener(socket, bound, unixFilePath, connections, logger);
     }
 
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)

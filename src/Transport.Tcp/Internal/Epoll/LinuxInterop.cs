@@ -1,0 +1,216 @@
+using System.Buffers;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace PipeNet.Transport.Tcp.Internal.Epoll;
+
+/// <summary>The libc calls and constants the epoll engine uses (Linux, 64-bit).</summary>
+internal static unsafe partial class LinuxInterop
+{
+    public const int EpollCloexec = 0x80000;
+    public const int EpollCtlAdd = 1;
+
+    public const uint EpollIn = 0x001;
+    public const uint EpollOut = 0x004;
+    public const uint EpollErr = 0x008;
+    public const uint EpollHup = 0x010;
+    public const uint EpollRdHup = 0x2000;
+    public const uint EpollEt = 1u << 31;
+
+    private const int MsgDontWait = 0x40;
+    private const int MsgNoSignal = 0x4000;
+
+    /// <summary>The most segments one gathered send takes (16 KiB blocks: 1 MiB); the send loop sends the rest next.</summary>
+    private const int MaxVectors = 64;
+
+    private const int EINTR = 4;
+    private const int EAGAIN = 11;
+
+    /// <summary>Whether this process can run the epoll engine: Linux, 64-bit (the layout of <c>epoll_event</c> is known).</summary>
+    public static bool IsSupported { get; } = OperatingSystem.IsLinux() && Environment.Is64BitProcess;
+
+    /// <summary>Bytes per <c>epoll_event</c>: x86-64 packs it (12), every other 64-bit ABI aligns the data field (16).</summary>
+    public static int EpollEventSize { get; } = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
+
+    private static int EpollDataOffset => EpollEventSize - sizeof(ulong);
+
+    public static void WriteEpollEvent(byte* slot, uint events, ulong data)
+    {
+        Unsafe.WriteUnaligned(slot, events);
+        Unsafe.WriteUnaligned(slot + EpollDataOffset, data);
+    }
+
+    public static (uint Events, ulong Data) ReadEpollEvent(byte* slot) =>
+        (Unsafe.ReadUnaligned<uint>(slot), Unsafe.ReadUnaligned<ulong>(slot + EpollDataOffset));
+
+    /// <summary>One non-blocking <c>recv</c>: bytes received (0 at FIN), or the error (<see cref="SocketError.WouldBlock"/> when nothing is waiting).</summary>
+    public static SocketError Receive(SafeHandle socket, Span<byte> buffer, out int bytes)
+    {
+        fixed (byte* p = buffer)
+        {
+            while (true)
+            {
+                nint n = recv(socket, p, (nuint)buffer.Length, MsgDontWait);
+                if (n >= 0)
+                {
+                    bytes = (int)n;
+                    return SocketError.Success;
+                }
+
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != EINTR)
+                {
+                    bytes = 0;
+                    return ToSocketError(errno);
+                }
+            }
+        }
+    }
+
+    /// <summary>One non-blocking send of a buffer.</summary>
+    private static SocketError Send(SafeHandle socket, ReadOnlySpan<byte> buffer, out int bytes)
+    {
+        fixed (byte* p = buffer)
+        {
+            while (true)
+            {
+                nint n = send(socket, p, (nuint)buffer.Length, MsgDontWait | MsgNoSignal);
+                if (n >= 0)
+                {
+                    bytes = (int)n;
+                    return SocketError.Success;
+                }
+
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != EINTR)
+                {
+                    bytes = 0;
+                    return ToSocketError(errno);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// One non-blocking send of a whole sequence: a single segment with <c>send</c>, several (up to
+    /// <see cref="MaxVectors"/>) gathered into one <c>sendmsg</c>, never copied.
+    /// </summary>
+    public static SocketError Send(SafeHandle socket, in ReadOnlySequence<byte> buffers, out int bytes)
+    {
+        if (buffers.IsSingleSegment)
+        {
+            return Send(socket, buffers.FirstSpan, out bytes);
+        }
+
+        IOVector* vectors = stackalloc IOVector[MaxVectors];
+        ReadOnlySequence<byte>.Enumerator segments = buffers.GetEnumerator();
+        return SendGathered(socket, ref segments, vectors, 0, out bytes);
+    }
+
+    // Pipe memory may come from the array pool (writes larger than a block), so every segment is pinned for
+    // the call. One fixed statement per segment, nested by recursion, pins them all without a GCHandle each.
+    private static SocketError SendGathered(SafeHandle socket, ref ReadOnlySequence<byte>.Enumerator segments, IOVector* vectors, int count, out int bytes)
+    {
+        if (count == MaxVectors || !segments.MoveNext())
+        {
+            return SendMessage(socket, vectors, count, out bytes);
+        }
+
+        ReadOnlySpan<byte> segment = segments.Current.Span;
+        if (segment.IsEmpty)
+        {
+            return SendGathered(socket, ref segments, vectors, count, out bytes);
+        }
+
+        fixed (byte* p = segment)
+        {
+            vectors[count] = new IOVector { Base = p, Length = (nuint)segment.Length };
+            return SendGathered(socket, ref segments, vectors, count + 1, out bytes);
+        }
+    }
+
+    private static SocketError SendMessage(SafeHandle socket, IOVector* vectors, int count, out int bytes)
+    {
+        MessageHeader header = default;
+        header.Iov = vectors;
+        header.IovLength = (nuint)count;
+        while (true)
+        {
+            nint n = sendmsg(socket, &header, MsgDontWait | MsgNoSignal);
+            if (n >= 0)
+            {
+                bytes = (int)n;
+                return SocketError.Success;
+            }
+
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR)
+            {
+                bytes = 0;
+                return ToSocketError(errno);
+            }
+        }
+    }
+
+    /// <summary>The <see cref="SocketError"/> .NET reports for a Linux errno on a connected stream socket.</summary>
+    public static SocketError ToSocketError(int errno) => errno switch
+    {
+        EAGAIN => SocketError.WouldBlock,
+        9 => SocketError.OperationAborted,       // EBADF: closed under us
+        32 => SocketError.Shutdown,              // EPIPE
+        90 => SocketError.MessageSize,           // EMSGSIZE
+        100 => SocketError.NetworkDown,          // ENETDOWN
+        101 => SocketError.NetworkUnreachable,   // ENETUNREACH
+        103 => SocketError.ConnectionAborted,    // ECONNABORTED
+        104 => SocketError.ConnectionReset,      // ECONNRESET
+        105 => SocketError.NoBufferSpaceAvailable, // ENOBUFS
+        107 => SocketError.NotConnected,         // ENOTCONN
+        110 => SocketError.TimedOut,             // ETIMEDOUT
+        111 => SocketError.ConnectionRefused,    // ECONNREFUSED
+        113 => SocketError.HostUnreachable,      // EHOSTUNREACH
+        12 => SocketError.NoBufferSpaceAvailable, // ENOMEM
+        28 => SocketError.NoBufferSpaceAvailable, // ENOSPC (epoll watch limit)
+        24 or 23 => SocketError.TooManyOpenSockets, // EMFILE, ENFILE
+        _ => SocketError.SocketError,
+    };
+
+    [LibraryImport("libc", EntryPoint = "epoll_create1", SetLastError = true)]
+    public static partial int EpollCreate(int flags);
+
+    [LibraryImport("libc", EntryPoint = "epoll_ctl", SetLastError = true)]
+    public static partial int EpollControl(int epfd, int op, SafeHandle fd, byte* ev);
+
+    [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
+    public static partial int EpollWait(int epfd, byte* events, int maxEvents, int timeout);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial nint recv(SafeHandle socket, byte* buffer, nuint length, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial nint send(SafeHandle socket, byte* buffer, nuint length, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial nint sendmsg(SafeHandle socket, MessageHeader* message, int flags);
+
+    /// <summary><c>struct iovec</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct IOVector
+    {
+        public byte* Base;
+        public nuint Length;
+    }
+
+    /// <summary><c>struct msghdr</c> on 64-bit Linux.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct MessageHeader
+    {
+        public void* Name;
+        public uint NameLength;
+        public IOVector* Iov;
+        public nuint IovLength;
+        public void* Control;
+        public nuint ControlLength;
+        public int Flags;
+    }
+}
