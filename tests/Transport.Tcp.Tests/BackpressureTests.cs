@@ -6,8 +6,11 @@ using PipeNet.Transport.Tcp.Internal;
 
 namespace PipeNet.Transport.Tcp.Tests;
 
-public sealed class BackpressureTests
+/// <summary>Run once per engine: the connection behaviour both engines must share.</summary>
+public abstract class BackpressureTests(TransportEngine engine)
 {
+    private TcpTransportOptions Options() => new() { Engine = engine };
+
     private const long MaxRead = 256 * 1024;
     private const long MaxWrite = 64 * 1024;
 
@@ -15,7 +18,7 @@ public sealed class BackpressureTests
     public async Task SlowApplicationStopsSocketReadsAndBuffersNoMoreThanTheThreshold()
     {
         const long total = 200L * 1024 * 1024;
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { MaxReadBufferSize = MaxRead });
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { Engine = engine, MaxReadBufferSize = MaxRead });
         using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
         await using var connection = await server.AcceptAsync();
         var bytes = connection.Features.Get<IConnectionBytesFeature>()!;
@@ -64,7 +67,7 @@ public sealed class BackpressureTests
     [Fact]
     public async Task PeerThatStopsReadingStopsTheWriterWithBoundedBuffering()
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { MaxWriteBufferSize = MaxWrite });
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { Engine = engine, MaxWriteBufferSize = MaxWrite });
         using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
         client.ReceiveBufferSize = 64 * 1024;
         await using var connection = await server.AcceptAsync();
@@ -101,3 +104,7 @@ public sealed class BackpressureTests
         Assert.Equal(written, await drain.WithTimeout());
     }
 }
+
+public sealed class BackpressureTestsOnEpoll() : BackpressureTests(TransportEngine.Epoll);
+
+public sealed class BackpressureTestsOnSockets() : BackpressureTests(TransportEngine.Sockets);

@@ -5,8 +5,11 @@ using PipeNet.Tests;
 
 namespace PipeNet.Transport.Tcp.Tests;
 
-public sealed class EchoTests
+/// <summary>Run once per engine: the connection behaviour both engines must share.</summary>
+public abstract class EchoTests(TransportEngine engine)
 {
+    private TcpTransportOptions Options() => new() { Engine = engine };
+
     public static TheoryData<string> EndPoints => new() { "ipv4", "ipv6", "dual-stack", "unix-path", "unix-abstract" };
 
     [Theory]
@@ -23,7 +26,7 @@ public sealed class EchoTests
             _ => new UnixDomainSocketEndPoint($"\0pipenet-{Guid.NewGuid():N}"),
         };
 
-        await using ListenerHarness server = await ListenerHarness.StartAsync(bindTo);
+        await using ListenerHarness server = await ListenerHarness.StartAsync(bindTo, Options());
         EndPoint connectTo = kind == "dual-stack"
             ? new IPEndPoint(IPAddress.Loopback, ((IPEndPoint)server.EndPoint).Port) // IPv4 client, IPv6 socket
             : server.EndPoint;
@@ -47,9 +50,13 @@ public sealed class EchoTests
     [Fact]
     public async Task ReportsTheRealPortWhenBoundToPortZero()
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(Options());
         var endPoint = Assert.IsType<IPEndPoint>(server.EndPoint);
         Assert.NotEqual(0, endPoint.Port);
         Assert.Equal(IPAddress.Loopback, endPoint.Address);
     }
 }
+
+public sealed class EchoTestsOnEpoll() : EchoTests(TransportEngine.Epoll);
+
+public sealed class EchoTestsOnSockets() : EchoTests(TransportEngine.Sockets);

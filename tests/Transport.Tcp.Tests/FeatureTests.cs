@@ -5,12 +5,15 @@ using PipeNet.Tests;
 
 namespace PipeNet.Transport.Tcp.Tests;
 
-public sealed class FeatureTests
+/// <summary>Run once per engine: the connection behaviour both engines must share.</summary>
+public abstract class FeatureTests(TransportEngine engine)
 {
+    private TcpTransportOptions Options() => new() { Engine = engine };
+
     [Fact]
     public async Task BuiltInFeaturesAnswerWithoutBeingSet()
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(Options());
         using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
         await using var connection = await server.AcceptAsync();
 
@@ -28,7 +31,7 @@ public sealed class FeatureTests
     [Fact]
     public async Task AddedFeaturesAreFoundReplaceBuiltInOnesAndCanBeRemoved()
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(Options());
         using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
         await using var connection = await server.AcceptAsync();
         IFeatureCollection features = connection.Features;
@@ -81,3 +84,7 @@ public sealed class FeatureTests
         public long BytesWritten => 2;
     }
 }
+
+public sealed class FeatureTestsOnEpoll() : FeatureTests(TransportEngine.Epoll);
+
+public sealed class FeatureTestsOnSockets() : FeatureTests(TransportEngine.Sockets);

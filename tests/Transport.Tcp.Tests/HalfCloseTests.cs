@@ -5,12 +5,15 @@ using PipeNet.Tests;
 
 namespace PipeNet.Transport.Tcp.Tests;
 
-public sealed class HalfCloseTests
+/// <summary>Run once per engine: the connection behaviour both engines must share.</summary>
+public abstract class HalfCloseTests(TransportEngine engine)
 {
+    private TcpTransportOptions Options() => new() { Engine = engine };
+
     [Fact]
     public async Task PeerFinCompletesInputAndLeavesOutputWritable()
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(Options());
         using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
         await using var connection = await server.AcceptAsync();
 
@@ -43,7 +46,7 @@ public sealed class HalfCloseTests
     [Fact]
     public async Task CompletingOutputSendsFinAndLeavesInputReadable()
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(Options());
         using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
         await using var connection = await server.AcceptAsync();
 
@@ -61,3 +64,7 @@ public sealed class HalfCloseTests
         connection.Transport.Input.AdvanceTo(result.Buffer.End);
     }
 }
+
+public sealed class HalfCloseTestsOnEpoll() : HalfCloseTests(TransportEngine.Epoll);
+
+public sealed class HalfCloseTestsOnSockets() : HalfCloseTests(TransportEngine.Sockets);

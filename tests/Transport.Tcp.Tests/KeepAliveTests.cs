@@ -3,12 +3,15 @@ using PipeNet.Tests;
 
 namespace PipeNet.Transport.Tcp.Tests;
 
-public sealed class KeepAliveTests
+/// <summary>Run once per engine: the connection behaviour both engines must share.</summary>
+public abstract class KeepAliveTests(TransportEngine engine)
 {
+    private TcpTransportOptions Options() => new() { Engine = engine };
+
     [Fact]
     public async Task KeepAliveSettingsAreAppliedAndReadBackThroughGetsockopt()
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(Options());
         using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
         await using var connection = await server.AcceptAsync();
         var options = connection.Features.Get<ISocketOptionsFeature>()!;
@@ -25,7 +28,7 @@ public sealed class KeepAliveTests
     [Fact]
     public async Task NoDelayIsOnByDefaultAndCanBeTurnedOff()
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(Options());
         using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
         await using var connection = await server.AcceptAsync();
         var options = connection.Features.Get<ISocketOptionsFeature>()!;
@@ -42,7 +45,7 @@ public sealed class KeepAliveTests
     [InlineData(1, 1, 128)]
     public async Task RejectsKeepAliveValuesTheKernelCannotTake(int idle, int interval, int count)
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(Options());
         using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
         await using var connection = await server.AcceptAsync();
         var options = connection.Features.Get<ISocketOptionsFeature>()!;
@@ -52,3 +55,7 @@ public sealed class KeepAliveTests
         Assert.Equal("settings", error.ParamName);
     }
 }
+
+public sealed class KeepAliveTestsOnEpoll() : KeepAliveTests(TransportEngine.Epoll);
+
+public sealed class KeepAliveTestsOnSockets() : KeepAliveTests(TransportEngine.Sockets);

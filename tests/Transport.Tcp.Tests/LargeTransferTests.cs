@@ -4,8 +4,11 @@ using PipeNet.Tests;
 
 namespace PipeNet.Transport.Tcp.Tests;
 
-public sealed class LargeTransferTests
+/// <summary>Run once per engine: the connection behaviour both engines must share.</summary>
+public abstract class LargeTransferTests(TransportEngine engine)
 {
+    private TcpTransportOptions Options() => new() { Engine = engine };
+
     [Fact]
     public async Task EchoesTenMegabytesIntactVerifiedByHash()
     {
@@ -13,7 +16,7 @@ public sealed class LargeTransferTests
         byte[] payload = new byte[size];
         new Random(42).NextBytes(payload);
 
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(Options());
         using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
         await using var connection = await server.AcceptAsync();
         Task echo = EchoApplication.RunAsync(connection);
@@ -57,3 +60,7 @@ public sealed class LargeTransferTests
         Assert.Equal(size, bytes.BytesWritten);
     }
 }
+
+public sealed class LargeTransferTestsOnEpoll() : LargeTransferTests(TransportEngine.Epoll);
+
+public sealed class LargeTransferTestsOnSockets() : LargeTransferTests(TransportEngine.Sockets);

@@ -6,12 +6,15 @@ using PipeNet.Tests;
 
 namespace PipeNet.Transport.Tcp.Tests;
 
-public sealed class ResetTests
+/// <summary>Run once per engine: the connection behaviour both engines must share.</summary>
+public abstract class ResetTests(TransportEngine engine)
 {
+    private TcpTransportOptions Options() => new() { Engine = engine };
+
     [Fact]
     public async Task PeerResetMidStreamSurfacesEconnresetOnThatConnectionOnly()
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(Options());
         using Socket victim = await SocketTestExtensions.ConnectAsync(server.EndPoint);
         await using var victimConnection = await server.AcceptAsync();
         using Socket bystander = await SocketTestExtensions.ConnectAsync(server.EndPoint);
@@ -50,7 +53,7 @@ public sealed class ResetTests
     [Fact]
     public async Task AbortSendsResetToThePeer()
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(Options());
         using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
         var connection = await server.AcceptAsync();
 
@@ -71,7 +74,7 @@ public sealed class ResetTests
     [Fact]
     public async Task WritingAfterThePeerResetCompletesTheWriterInsteadOfHanging()
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(Options());
         Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
         await using var connection = await server.AcceptAsync();
         client.LingerState = new LingerOption(true, 0);
@@ -96,3 +99,7 @@ public sealed class ResetTests
         Assert.True(flush.IsCompleted);
     }
 }
+
+public sealed class ResetTestsOnEpoll() : ResetTests(TransportEngine.Epoll);
+
+public sealed class ResetTestsOnSockets() : ResetTests(TransportEngine.Sockets);
