@@ -75,6 +75,8 @@ internal sealed partial class SocketConnection
             error = ex;
         }
 
+        // Set before completing the input, which may run the application (and its last send) inline.
+        _receiveEnded = true;
         await input.CompleteAsync(error).ConfigureAwait(false);
     }
 
@@ -149,7 +151,8 @@ internal sealed partial class SocketConnection
             error = ex;
         }
 
-        if (error is null)
+        // FIN for an orderly end. Not needed once the receive side is done: the close that follows at once sends it.
+        if (error is null && !_receiveEnded)
         {
             ShutdownSend();
         }

@@ -71,6 +71,8 @@ internal sealed partial class SocketConnection
             error = ex;
         }
 
+        // Set before completing the input, which may run the application (and its last send) inline.
+        _receiveEnded = true;
         await input.CompleteAsync(error).ConfigureAwait(false);
     }
 

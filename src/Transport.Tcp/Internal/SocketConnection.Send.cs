@@ -117,7 +117,8 @@ internal sealed partial class SocketConnection
             error = ex;
         }
 
-        if (error is null)
+        // FIN for an orderly end. Not needed once the receive side is done: the close that follows at once sends it.
+        if (error is null && !_receiveEnded)
         {
             // The application finished writing: FIN, and the input stays readable (half-close).
             ShutdownSend();

@@ -37,8 +37,11 @@ internal sealed partial class SocketConnection : ConnectionContext,
     private readonly EpollSocket? _epoll;
     private readonly bool _waitForData;
     private readonly CloseReasonFeature _closeReason = new();
-    private readonly CancellationTokenSource _connectionClosed = new();
-    private readonly CancellationTokenSource _closeRequested = new();
+    // Both token sources are made when someone first asks for the token (most connections never do); once the
+    // event has happened the field holds the shared, already cancelled source instead.
+    private static readonly CancellationTokenSource s_cancelled = CreateCancelled();
+    private CancellationTokenSource? _connectionClosed;
+    private CancellationTokenSource? _closeRequested;
     private readonly Lock _shutdownLock = new();
     private IDictionary<object, object?>? _items;
     private Task _processing = Task.CompletedTask;
@@ -48,6 +51,7 @@ internal sealed partial class SocketConnection : ConnectionContext,
     private long _bytesWritten;
     private bool _socketDisposed;
     private volatile bool _aborted;
+    private volatile bool _receiveEnded;
     private Exception? _shutdownReason;
 
     public SocketConnection(Socket socket, IOLoop loop, bool waitForData, ILogger logger)
@@ -92,13 +96,13 @@ internal sealed partial class SocketConnection : ConnectionContext,
 
     public override CancellationToken ConnectionClosed
     {
-        get => _connectionClosed.Token;
+        get => TokenOf(ref _connectionClosed);
         set => throw new NotSupportedException("The transport owns the ConnectionClosed token.");
     }
 
     public CancellationToken ConnectionClosedRequested
     {
-        get => _closeRequested.Token;
+        get => TokenOf(ref _closeRequested);
         set => throw new NotSupportedException("The transport owns the ConnectionClosedRequested token.");
     }
 
@@ -109,7 +113,7 @@ internal sealed partial class SocketConnection : ConnectionContext,
     /// <summary>Starts both pumps. Called once, by the listener or connector that created the connection.</summary>
     public void Start() => _processing = RunAsync();
 
-    public void RequestClose() => _closeRequested.Cancel();
+    public void RequestClose() => Signal(ref _closeRequested, onThreadPool: false);
 
     public override void Abort(ConnectionAbortedException abortReason)
     {
@@ -166,7 +170,44 @@ internal sealed partial class SocketConnection : ConnectionContext,
         _epoll?.Unregister();
 
         // ConnectionClosed callbacks are user code: never run them on the I/O loop.
-        ThreadPool.UnsafeQueueUserWorkItem(static cts => cts.Cancel(), _connectionClosed, preferLocal: false);
+        Signal(ref _connectionClosed, onThreadPool: true);
+    }
+
+    private static CancellationTokenSource CreateCancelled()
+    {
+        var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        return cancelled;
+    }
+
+    private static CancellationToken TokenOf(ref CancellationTokenSource? source)
+    {
+        if (Volatile.Read(ref source) is { } existing)
+        {
+            return existing.Token;
+        }
+
+        var created = new CancellationTokenSource();
+        return (Interlocked.CompareExchange(ref source, created, null) ?? created).Token;
+    }
+
+    /// <summary>Cancels the token handed out so far, if any; tokens asked for later are born cancelled.</summary>
+    private static void Signal(ref CancellationTokenSource? source, bool onThreadPool)
+    {
+        CancellationTokenSource? taken = Interlocked.Exchange(ref source, s_cancelled);
+        if (taken is null || taken == s_cancelled)
+        {
+            return;
+        }
+
+        if (onThreadPool)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static cts => cts.Cancel(), taken, preferLocal: false);
+        }
+        else
+        {
+            taken.Cancel();
+        }
     }
 
     /// <summary>Closes the socket once. With <paramref name="reset"/> the close sends RST instead of FIN.</summary>
