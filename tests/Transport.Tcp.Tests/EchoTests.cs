@@ -10,7 +10,7 @@ public abstract class EchoTests(TransportEngine engine)
 {
     private TcpTransportOptions Options() => new() { Engine = engine };
 
-    public static TheoryData<string> EndPoints => new() { "ipv4", "ipv6", "dual-stack", "unix-path", "unix-abstract" };
+    public static TheoryData<string> EndPoints => new() { "ipv4", "ipv4-any", "ipv6", "dual-stack", "unix-path", "unix-abstract" };
 
     [Theory]
     [MemberData(nameof(EndPoints))]
@@ -20,6 +20,7 @@ public abstract class EchoTests(TransportEngine engine)
         EndPoint bindTo = kind switch
         {
             "ipv4" => new IPEndPoint(IPAddress.Loopback, 0),
+            "ipv4-any" => new IPEndPoint(IPAddress.Any, 0),
             "ipv6" => new IPEndPoint(IPAddress.IPv6Loopback, 0),
             "dual-stack" => new IPEndPoint(IPAddress.IPv6Any, 0),
             "unix-path" => new UnixDomainSocketEndPoint(path = Path.Combine(Path.GetTempPath(), $"pipenet-{Guid.NewGuid():N}.sock")),
@@ -27,12 +28,25 @@ public abstract class EchoTests(TransportEngine engine)
         };
 
         await using ListenerHarness server = await ListenerHarness.StartAsync(bindTo, Options());
-        EndPoint connectTo = kind == "dual-stack"
-            ? new IPEndPoint(IPAddress.Loopback, ((IPEndPoint)server.EndPoint).Port) // IPv4 client, IPv6 socket
+        EndPoint connectTo = kind is "dual-stack" or "ipv4-any"
+            ? new IPEndPoint(IPAddress.Loopback, ((IPEndPoint)server.EndPoint).Port) // IPv4 client, IPv6 (or wildcard) socket
             : server.EndPoint;
 
         using Socket client = await SocketTestExtensions.ConnectAsync(connectTo);
         await using var connection = await server.AcceptAsync();
+
+        // Each end as the client sees the other (an IPv4 peer of a dual-stack socket shows as ::ffff:a.b.c.d).
+        if (client.LocalEndPoint is IPEndPoint clientEnd)
+        {
+            Assert.Equal(clientEnd, Unmapped(connection.RemoteEndPoint));
+            Assert.Equal(client.RemoteEndPoint, Unmapped(connection.LocalEndPoint));
+        }
+        else
+        {
+            Assert.IsType<UnixDomainSocketEndPoint>(connection.LocalEndPoint);
+            Assert.IsType<UnixDomainSocketEndPoint>(connection.RemoteEndPoint);
+        }
+
         Task echo = EchoApplication.RunAsync(connection);
 
         byte[] message = Encoding.UTF8.GetBytes($"hello over {kind}");
@@ -45,6 +59,12 @@ public abstract class EchoTests(TransportEngine engine)
         {
             Assert.True(File.Exists(path));
         }
+    }
+
+    private static IPEndPoint Unmapped(EndPoint? endPoint)
+    {
+        var ip = Assert.IsType<IPEndPoint>(endPoint);
+        return ip.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(ip.Address.MapToIPv4(), ip.Port) : ip;
     }
 
     [Fact]

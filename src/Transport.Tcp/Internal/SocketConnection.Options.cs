@@ -1,31 +1,58 @@
 using System.Net.Sockets;
+using PipeNet.Transport.Tcp.Internal.Epoll;
 
 namespace PipeNet.Transport.Tcp.Internal;
 
 internal sealed partial class SocketConnection
 {
-    private bool IsTcp => _socket.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6;
+    private bool IsTcp => _addressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6;
 
     public bool NoDelay
     {
-        get => IsTcp && _socket.NoDelay;
+        get => IsTcp && (_socket?.NoDelay ?? NativeSocketOptions.GetNoDelay(_handle!));
         set
         {
-            if (IsTcp)
+            if (!IsTcp)
+            {
+                return;
+            }
+
+            if (_socket is not null)
             {
                 _socket.NoDelay = value;
+            }
+            else
+            {
+                NativeSocketOptions.SetNoDelay(_handle!, value);
             }
         }
     }
 
-    public KeepAliveSettings GetKeepAlive() => IsTcp ? SocketKeepAlive.Get(_socket) : KeepAliveSettings.Disabled;
+    public KeepAliveSettings GetKeepAlive()
+    {
+        if (!IsTcp)
+        {
+            return KeepAliveSettings.Disabled;
+        }
+
+        return _socket is not null ? SocketKeepAlive.Get(_socket) : NativeSocketOptions.GetKeepAlive(_handle!);
+    }
 
     public void SetKeepAlive(KeepAliveSettings settings)
     {
         settings.Validate(nameof(settings));
-        if (IsTcp)
+        if (!IsTcp)
+        {
+            return;
+        }
+
+        if (_socket is not null)
         {
             SocketKeepAlive.Set(_socket, settings);
+        }
+        else
+        {
+            NativeSocketOptions.SetKeepAlive(_handle!, settings);
         }
     }
 }

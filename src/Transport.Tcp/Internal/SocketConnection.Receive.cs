@@ -23,7 +23,7 @@ internal sealed partial class SocketConnection
                 if (_waitForData && !lastReadFilledBuffer)
                 {
                     // Idle connections hold no buffer: wait for readability first, rent memory after.
-                    SocketOperationResult ready = await _receiver!.WaitForDataAsync(_socket).ConfigureAwait(false);
+                    SocketOperationResult ready = await _receiver!.WaitForDataAsync(_socket!).ConfigureAwait(false);
                     if (ready.HasError)
                     {
                         error = ReceiveError(ready.Error!);
@@ -32,7 +32,7 @@ internal sealed partial class SocketConnection
                 }
 
                 Memory<byte> buffer = input.GetMemory(MinReceiveBufferSize);
-                SocketOperationResult received = await _receiver!.ReceiveAsync(_socket, buffer).ConfigureAwait(false);
+                SocketOperationResult received = await _receiver!.ReceiveAsync(_socket!, buffer).ConfigureAwait(false);
                 if (received.HasError)
                 {
                     error = ReceiveError(received.Error!);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using PipeNet.Transport.Tcp.Internal.Epoll;
 
 namespace PipeNet.Transport.Tcp.Internal;
 
@@ -76,7 +77,7 @@ internal sealed partial class SocketConnection
                 if (!buffer.IsEmpty)
                 {
                     SocketSender sender = _senders.Rent();
-                    SocketOperationResult sent = await sender.SendAsync(_socket, buffer).ConfigureAwait(false);
+                    SocketOperationResult sent = await sender.SendAsync(_socket!, buffer).ConfigureAwait(false);
                     sender.Reset();
                     _senders.Return(sender);
                     if (sent.HasError)
@@ -137,13 +138,19 @@ internal sealed partial class SocketConnection
                 return;
             }
 
+            // Best effort: the peer may have reset already; the receive loop reports that.
+            if (_socket is null)
+            {
+                LinuxInterop.ShutdownSend(_handle!);
+                return;
+            }
+
             try
             {
                 _socket.Shutdown(SocketShutdown.Send);
             }
             catch (SocketException)
             {
-                // Best effort: the peer may have reset already; the receive loop reports that.
             }
         }
     }

@@ -28,7 +28,10 @@ internal sealed partial class SocketConnection : ConnectionContext,
 {
     private static long s_lastId;
 
-    private readonly Socket _socket;
+    // Exactly one of the two: the portable engine's Socket, or the epoll engine's bare descriptor.
+    private readonly Socket? _socket;
+    private readonly SocketDescriptor? _handle;
+    private readonly AddressFamily _addressFamily;
     private readonly ILogger _logger;
     private readonly Pipe _input;
     private readonly Pipe _output;
@@ -54,27 +57,35 @@ internal sealed partial class SocketConnection : ConnectionContext,
     private volatile bool _receiveEnded;
     private Exception? _shutdownReason;
 
+    /// <summary>A connection of the portable engine, over a .NET <see cref="Socket"/>.</summary>
     public SocketConnection(Socket socket, IOLoop loop, bool waitForData, ILogger logger)
+        : this(socket.AddressFamily, loop, logger)
     {
         _socket = socket;
-        _logger = logger;
         _waitForData = waitForData;
-        ConnectionId = "pn-" + Interlocked.Increment(ref s_lastId).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
         LocalEndPoint = socket.LocalEndPoint;
         RemoteEndPoint = socket.RemoteEndPoint;
+        _receiver = new SocketReceiver(loop.Scheduler);
+    }
 
+    /// <summary>A connection of the epoll engine, over a bare descriptor (no <see cref="Socket"/> object).</summary>
+    public SocketConnection(SocketDescriptor handle, AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint, IOLoop loop, ILogger logger)
+        : this(addressFamily, loop, logger)
+    {
+        _handle = handle;
+        LocalEndPoint = localEndPoint;
+        RemoteEndPoint = remoteEndPoint;
+        _epoll = new EpollSocket(loop.Epoll!, handle);
+    }
+
+    private SocketConnection(AddressFamily addressFamily, IOLoop loop, ILogger logger)
+    {
+        _addressFamily = addressFamily;
+        _logger = logger;
+        ConnectionId = "pn-" + Interlocked.Increment(ref s_lastId).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
         _input = new Pipe(loop.InputOptions);
         _output = new Pipe(loop.OutputOptions);
         _senders = loop.Senders;
-        if (loop.Epoll is { } epoll)
-        {
-            _epoll = new EpollSocket(epoll, socket.SafeHandle);
-        }
-        else
-        {
-            _receiver = new SocketReceiver(loop.Scheduler);
-        }
-
         Transport = new DuplexPipe(_input.Reader, _output.Writer);
     }
 
@@ -224,19 +235,33 @@ internal sealed partial class SocketConnection : ConnectionContext,
             _shutdownReason = reason;
             if (reset)
             {
-                try
+                // Best effort: the peer may already be gone; the close below still releases the socket.
+                if (_socket is not null)
                 {
-                    _socket.LingerState = new LingerOption(true, 0);
+                    try
+                    {
+                        _socket.LingerState = new LingerOption(true, 0);
+                    }
+                    catch (SocketException)
+                    {
+                    }
                 }
-                catch (SocketException)
+                else
                 {
-                    // Best effort: the peer may already be gone; the close below still releases the socket.
+                    LinuxInterop.SetResetOnClose(_handle!);
                 }
             }
 
             // No shutdown(SHUT_RDWR) first: the send loop already sent FIN when it could, closing sends it
             // otherwise, and closing also ends a receive still pending on this socket. One syscall saved.
-            _socket.Dispose();
+            if (_socket is not null)
+            {
+                _socket.Dispose();
+            }
+            else
+            {
+                _handle!.Dispose();
+            }
         }
 
         // A closed descriptor raises no epoll event: wake the epoll pumps ourselves.

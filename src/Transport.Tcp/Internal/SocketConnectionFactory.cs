@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using PipeNet.Transport.Tcp.Internal.Epoll;
@@ -47,6 +48,13 @@ internal sealed class SocketConnectionFactory : IDisposable
         }
     }
 
+    /// <summary>Whether connections run on the epoll engine (made with <see cref="Create(SocketDescriptor, AddressFamily, EndPoint?, EndPoint?)"/>).</summary>
+    public bool UsesEpoll => _ioLoops[0].Epoll is not null;
+
+    /// <summary>The epoll loop a listener waits for connections on (the first).</summary>
+    public EpollLoop AcceptLoop => _ioLoops[0].Epoll ?? throw new InvalidOperationException("The portable engine has no epoll loop.");
+
+    /// <summary>A started connection of the portable engine.</summary>
     public SocketConnection Create(Socket socket)
     {
         if (_options.NoDelay && socket.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
@@ -54,11 +62,26 @@ internal sealed class SocketConnectionFactory : IDisposable
             socket.NoDelay = true;
         }
 
-        IOLoop loop = _ioLoops[(int)((uint)Interlocked.Increment(ref _nextQueue) % (uint)_ioLoops.Length)];
-        var connection = new SocketConnection(socket, loop, _options.WaitForDataBeforeAllocatingBuffer, _logger);
+        var connection = new SocketConnection(socket, NextLoop(), _options.WaitForDataBeforeAllocatingBuffer, _logger);
         connection.Start();
         return connection;
     }
+
+    /// <summary>A started connection of the epoll engine, over a descriptor it now owns.</summary>
+    /// <exception cref="NetException">TCP_NODELAY could not be set (the peer already reset).</exception>
+    public SocketConnection Create(SocketDescriptor handle, AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint)
+    {
+        if (_options.NoDelay && addressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
+        {
+            NativeSocketOptions.SetNoDelay(handle, true);
+        }
+
+        var connection = new SocketConnection(handle, addressFamily, localEndPoint, remoteEndPoint, NextLoop(), _logger);
+        connection.Start();
+        return connection;
+    }
+
+    private IOLoop NextLoop() => _ioLoops[(int)((uint)Interlocked.Increment(ref _nextQueue) % (uint)_ioLoops.Length)];
 
     private static bool UseEpoll(TransportEngine engine) => engine switch
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
+using PipeNet.Transport.Tcp.Internal.Epoll;
 
 namespace PipeNet.Transport.Tcp.Internal;
 
@@ -12,6 +13,7 @@ internal sealed class TcpConnectionListener : IConnectionListener
     private readonly SocketConnectionFactory _connections;
     private readonly ILogger _logger;
     private readonly string? _unixFilePath;
+    private readonly EpollAcceptor? _epoll;
     private int _unbound;
 
     private TcpConnectionListener(Socket listenSocket, EndPoint endPoint, string? unixFilePath, SocketConnectionFactory connections, ILogger logger)
@@ -21,6 +23,7 @@ internal sealed class TcpConnectionListener : IConnectionListener
         _logger = logger;
         EndPoint = endPoint;
         _connections = connections;
+        _epoll = connections.UsesEpoll ? new EpollAcceptor(listenSocket, connections.AcceptLoop) : null;
     }
 
     public EndPoint EndPoint { get; }
@@ -62,6 +65,10 @@ internal sealed class TcpConnectionListener : IConnectionListener
             }
 
             socket.Listen(options.Backlog);
+            EndPoint bound = socket.LocalEndPoint ?? endPoint;
+            var listener = new TcpConnectionListener(socket, bound, unixFilePath, connections, logger);
+            TcpLog.Bound(logger, bound);
+            return listener;
         }
         catch (SocketException ex)
         {
@@ -75,13 +82,53 @@ internal sealed class TcpConnectionListener : IConnectionListener
             connections?.Dispose();
             throw;
         }
-
-        EndPoint bound = socket.LocalEndPoint ?? endPoint;
-        TcpLog.Bound(logger, bound);
-        return new TcpConnectionListener(socket, bound, unixFilePath, connections, logger);
     }
 
-    public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
+    public ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default) =>
+        _epoll is null ? AcceptSocketAsync(cancellationToken) : AcceptDescriptorAsync(_epoll, cancellationToken);
+
+    private async ValueTask<ConnectionContext?> AcceptDescriptorAsync(EpollAcceptor acceptor, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            (SocketDescriptor Handle, EndPoint? Local, EndPoint? Remote)? accepted;
+            try
+            {
+                accepted = await acceptor.AcceptAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
+            {
+                TcpLog.AcceptedConnectionGone(_logger, EndPoint, NetErrorCode.FromSocketError(ex.SocketErrorCode));
+                continue;
+            }
+            catch (SocketException) when (Volatile.Read(ref _unbound) != 0)
+            {
+                return null;
+            }
+            catch (SocketException ex)
+            {
+                throw NetException.FromSocketException(ex, $"accept {Describe(EndPoint)}");
+            }
+
+            if (accepted is not { } connection)
+            {
+                return null; // Unbound.
+            }
+
+            try
+            {
+                return _connections.Create(connection.Handle, _listenSocket.AddressFamily, connection.Local, connection.Remote);
+            }
+            catch (NetException ex)
+            {
+                // Setting TCP_NODELAY on a socket the peer already reset fails; drop it and go on.
+                TcpLog.AcceptedConnectionGone(_logger, EndPoint, ex.Code);
+                connection.Handle.Dispose();
+            }
+        }
+    }
+
+    private async ValueTask<ConnectionContext?> AcceptSocketAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -126,6 +173,7 @@ internal sealed class TcpConnectionListener : IConnectionListener
     {
         if (Interlocked.Exchange(ref _unbound, 1) == 0)
         {
+            _epoll?.Close();
             _listenSocket.Dispose();
             if (_unixFilePath is not null)
             {

@@ -24,6 +24,22 @@ internal static unsafe partial class LinuxInterop
     /// <summary>The most segments one gathered send takes (16 KiB blocks: 1 MiB); the send loop sends the rest next.</summary>
     private const int MaxVectors = 64;
 
+    public const int SolSocket = 1;
+    public const int SoKeepAlive = 9;
+    public const int IpProtoTcp = 6;
+    public const int TcpNoDelay = 1;
+    public const int TcpKeepIdle = 4;
+    public const int TcpKeepInterval = 5;
+    public const int TcpKeepCount = 6;
+
+    private const int SoLinger = 13;
+    private const int ShutWr = 1;
+    private const int SockNonBlock = 0x800;
+    private const int ONonBlock = 0x800;
+    private const int FGetFl = 3;
+    private const int FSetFl = 4;
+    private const int SockCloexec = 0x80000;
+
     private const int EINTR = 4;
     private const int EAGAIN = 11;
 
@@ -153,6 +169,85 @@ internal static unsafe partial class LinuxInterop
         }
     }
 
+    /// <summary>One non-blocking <c>accept4</c>: the new descriptor (non-blocking, close-on-exec) and the peer's address.</summary>
+    public static SocketError Accept(SafeHandle listener, Span<byte> address, out int descriptor, out int addressLength)
+    {
+        fixed (byte* p = address)
+        {
+            while (true)
+            {
+                uint length = (uint)address.Length;
+                descriptor = accept4(listener, p, &length, SockNonBlock | SockCloexec);
+                if (descriptor >= 0)
+                {
+                    addressLength = (int)Math.Min(length, (uint)address.Length);
+                    return SocketError.Success;
+                }
+
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != EINTR)
+                {
+                    addressLength = 0;
+                    return ToSocketError(errno);
+                }
+            }
+        }
+    }
+
+    /// <summary>Sets O_NONBLOCK on a descriptor .NET created in blocking mode (a listener whose accepts we make ourselves).</summary>
+    public static SocketError SetNonBlocking(SafeHandle socket)
+    {
+        int flags = fcntl(socket, FGetFl, 0);
+        if (flags < 0 || fcntl(socket, FSetFl, flags | ONonBlock) < 0)
+        {
+            return ToSocketError(Marshal.GetLastPInvokeError());
+        }
+
+        return SocketError.Success;
+    }
+
+    /// <summary><c>getsockname</c> into <paramref name="address"/>.</summary>
+    public static SocketError GetSocketName(SafeHandle socket, Span<byte> address, out int addressLength)
+    {
+        fixed (byte* p = address)
+        {
+            uint length = (uint)address.Length;
+            if (getsockname(socket, p, &length) == 0)
+            {
+                addressLength = (int)Math.Min(length, (uint)address.Length);
+                return SocketError.Success;
+            }
+
+            addressLength = 0;
+            return ToSocketError(Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary><c>setsockopt</c> with an <c>int</c> value.</summary>
+    public static SocketError SetOption(SafeHandle socket, int level, int name, int value) =>
+        setsockopt(socket, level, name, &value, sizeof(int)) == 0 ? SocketError.Success : ToSocketError(Marshal.GetLastPInvokeError());
+
+    /// <summary><c>getsockopt</c> of an <c>int</c> value.</summary>
+    public static SocketError GetOption(SafeHandle socket, int level, int name, out int value)
+    {
+        int result = 0;
+        uint length = sizeof(int);
+        int status = getsockopt(socket, level, name, &result, &length);
+        value = result;
+        return status == 0 ? SocketError.Success : ToSocketError(Marshal.GetLastPInvokeError());
+    }
+
+    /// <summary>SO_LINGER {on, 0}: the close that follows sends RST instead of FIN.</summary>
+    public static SocketError SetResetOnClose(SafeHandle socket)
+    {
+        int* fields = stackalloc int[2] { 1, 0 }; // struct linger { l_onoff = 1; l_linger = 0; }
+        return setsockopt(socket, SolSocket, SoLinger, fields, 2 * sizeof(int)) == 0 ? SocketError.Success : ToSocketError(Marshal.GetLastPInvokeError());
+    }
+
+    /// <summary><c>shutdown(SHUT_WR)</c>: FIN after what is queued.</summary>
+    public static SocketError ShutdownSend(SafeHandle socket) =>
+        shutdown(socket, ShutWr) == 0 ? SocketError.Success : ToSocketError(Marshal.GetLastPInvokeError());
+
     /// <summary>The <see cref="SocketError"/> .NET reports for a Linux errno on a connected stream socket.</summary>
     public static SocketError ToSocketError(int errno) => errno switch
     {
@@ -192,6 +287,24 @@ internal static unsafe partial class LinuxInterop
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial nint sendmsg(SafeHandle socket, MessageHeader* message, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int accept4(SafeHandle socket, byte* address, uint* addressLength, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int fcntl(SafeHandle descriptor, int command, int argument);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int getsockname(SafeHandle socket, byte* address, uint* addressLength);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int setsockopt(SafeHandle socket, int level, int name, void* value, uint length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int getsockopt(SafeHandle socket, int level, int name, void* value, uint* length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int shutdown(SafeHandle socket, int how);
 
     /// <summary><c>struct iovec</c>.</summary>
     [StructLayout(LayoutKind.Sequential)]
