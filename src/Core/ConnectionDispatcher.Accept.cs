@@ -103,8 +103,10 @@ public sealed partial class ConnectionDispatcher
         var tracked = new DispatchedConnection(Interlocked.Increment(ref _nextConnectionId), connection, bytes, clock, _options.TimeProvider.GetTimestamp());
         _connections[tracked.Id] = tracked;
 
-        // The application runs off the accept loop so a slow first read never delays the next accept.
-        ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.Dispatcher.RunConnectionAsync(state.Tracked), (Dispatcher: this, Tracked: tracked), preferLocal: false);
+        // The application starts on the accept loop's thread, with no hop (as Node runs its 'connection'
+        // handler): it returns to the loop at its first await, normally its first read. Like every handler,
+        // it must not block; the transport's DispatchToThreadPool moves its continuations off the I/O loops.
+        _ = RunConnectionAsync(tracked);
     }
 
     private async Task RunConnectionAsync(DispatchedConnection tracked)
