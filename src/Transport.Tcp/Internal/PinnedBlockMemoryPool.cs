@@ -8,12 +8,22 @@ namespace PipeNet.Transport.Tcp.Internal;
 /// moving them and without per-operation pinning. Returned blocks are kept for reuse up to a cap, so a
 /// burst does not hold its peak memory forever.
 /// </summary>
+/// <remarks>
+/// Each thread keeps the last two blocks it returned: an echo on an I/O loop rents and returns two blocks per
+/// message (one per pipe), which then never touch the shared queue.
+/// </remarks>
 internal sealed class PinnedBlockMemoryPool : MemoryPool<byte>
 {
     public const int BlockSize = 16384;
 
     // 4096 blocks = 64 MiB retained at most; beyond that returned blocks go to the GC.
     private const int MaxRetainedBlocks = 4096;
+
+    [ThreadStatic]
+    private static Block? t_first;
+
+    [ThreadStatic]
+    private static Block? t_second;
 
     private readonly ConcurrentQueue<Block> _blocks = new();
     private int _retained;
@@ -24,6 +34,18 @@ internal sealed class PinnedBlockMemoryPool : MemoryPool<byte>
     public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(minBufferSize, BlockSize);
+        if (t_first is { } first && first.Pool == this)
+        {
+            t_first = null;
+            return first;
+        }
+
+        if (t_second is { } second && second.Pool == this)
+        {
+            t_second = null;
+            return second;
+        }
+
         if (_blocks.TryDequeue(out Block? block))
         {
             Interlocked.Decrement(ref _retained);
@@ -35,6 +57,22 @@ internal sealed class PinnedBlockMemoryPool : MemoryPool<byte>
 
     private void Return(Block block)
     {
+        // A slot held by a block of a pool since disposed is free to take.
+        if (!Volatile.Read(ref _disposed))
+        {
+            if (t_first is null || t_first.Pool._disposed)
+            {
+                t_first = block;
+                return;
+            }
+
+            if (t_second is null || t_second.Pool._disposed)
+            {
+                t_second = block;
+                return;
+            }
+        }
+
         if (Volatile.Read(ref _disposed) || Interlocked.Increment(ref _retained) > MaxRetainedBlocks)
         {
             if (!Volatile.Read(ref _disposed))
@@ -57,6 +95,8 @@ internal sealed class PinnedBlockMemoryPool : MemoryPool<byte>
     private sealed class Block(PinnedBlockMemoryPool pool) : IMemoryOwner<byte>
     {
         private readonly byte[] _array = GC.AllocateUninitializedArray<byte>(BlockSize, pinned: true);
+
+        public PinnedBlockMemoryPool Pool => pool;
 
         public Memory<byte> Memory => _array;
 
