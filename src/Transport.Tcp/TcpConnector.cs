@@ -20,7 +20,7 @@ public sealed class TcpConnector : IConnectionFactory, IDisposable
     public TcpConnector(TcpTransportOptions? options = null, ILoggerFactory? loggerFactory = null)
     {
         ILogger logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("PipeNet.Transport.Tcp");
-        _connections = new SocketConnectionFactory(options ?? new TcpTransportOptions(), logger, acceptedSockets: false);
+        _connections = new SocketConnectionFactory(options ?? new TcpTransportOptions(), logger);
     }
 
     /// <inheritdoc cref="ConnectAsync(EndPoint, TcpConnectOptions, CancellationToken)" />
@@ -55,52 +55,75 @@ public sealed class TcpConnector : IConnectionFactory, IDisposable
         timeout?.CancelAfter(options.ConnectTimeout!.Value);
         CancellationToken token = timeout?.Token ?? cancellationToken;
 
+        KeepAliveSettings? keepAlive = options.KeepAlive;
+        keepAlive?.Validate(nameof(options));
+
         NetException? lastError = null;
         foreach (EndPoint target in targets)
         {
-            Socket socket = target is UnixDomainSocketEndPoint
-                ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-                : new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             try
             {
-                if (options.LocalEndPoint is { } local && target is IPEndPoint)
+                SocketConnection connection = await ConnectOneAsync(target, options.LocalEndPoint, token).ConfigureAwait(false);
+                try
                 {
-                    socket.Bind(local);
-                }
+                    if (keepAlive is not null)
+                    {
+                        connection.SetKeepAlive(keepAlive.Value);
+                    }
 
-                await socket.ConnectAsync(target, token).ConfigureAwait(false);
-                if (options.KeepAlive is { } keepAlive)
-                {
-                    keepAlive.Validate(nameof(options));
-                    SocketKeepAlive.Set(socket, keepAlive);
+                    if (options.NoDelay is { } noDelay)
+                    {
+                        connection.NoDelay = noDelay;
+                    }
                 }
-
-                SocketConnection connection = _connections.Create(socket);
-                if (options.NoDelay is { } noDelay)
+                catch
                 {
-                    connection.NoDelay = noDelay;
+                    connection.Abort(new ConnectionAbortedException("The socket options could not be applied."));
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                    throw;
                 }
 
                 return connection;
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && timeout is not null)
             {
-                socket.Dispose();
                 throw new NetException(NetErrorCode.TimedOut, $"connect {TcpConnectionListener.Describe(target)}: no answer within {options.ConnectTimeout!.Value.TotalMilliseconds} ms.");
             }
             catch (SocketException ex)
             {
-                socket.Dispose();
                 lastError = NetException.FromSocketException(ex, $"connect {TcpConnectionListener.Describe(target)}");
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
             }
         }
 
         throw lastError!;
+    }
+
+    /// <summary>One attempt: a started connection, or the socket closed again and the failure thrown.</summary>
+    private async ValueTask<SocketConnection> ConnectOneAsync(EndPoint target, IPEndPoint? localEndPoint, CancellationToken cancellationToken)
+    {
+        if (_connections.UsesEpoll)
+        {
+            return await _connections.ConnectAsync(target, localEndPoint, cancellationToken).ConfigureAwait(false);
+        }
+
+        Socket socket = target is UnixDomainSocketEndPoint
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (localEndPoint is not null && target is IPEndPoint)
+            {
+                socket.Bind(localEndPoint);
+            }
+
+            await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+            return _connections.Create(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Releases the buffer pool. Connections still open keep working; their buffers go to the GC.</summary>

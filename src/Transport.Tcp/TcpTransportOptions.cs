@@ -77,7 +77,7 @@ public sealed class TcpTransportOptions
         set => _ioQueueCount = value is >= 1 and <= 1024 ? value : throw new ArgumentOutOfRangeException(nameof(IOQueueCount), value, "IOQueueCount must be between 1 and 1024.");
     }
 
-    /// <summary>The I/O engine of accepted connections.</summary>
+    /// <summary>The I/O engine of the connections accepted or opened with these options.</summary>
     /// <remarks>
     /// Defaults to <see cref="TransportEngine.Auto"/>: epoll on Linux, the portable engine elsewhere. Both
     /// engines give connections the same behaviour and features; only the cost per message differs.

@@ -1,6 +1,6 @@
 namespace PipeNet.Transport.Tcp;
 
-/// <summary>Which I/O engine carries the connections a listener accepts.</summary>
+/// <summary>Which I/O engine carries the connections a listener accepts or a connector opens.</summary>
 public enum TransportEngine
 {
     /// <summary><see cref="Epoll"/> where it runs (Linux, 64-bit), <see cref="Sockets"/> elsewhere.</summary>
@@ -12,8 +12,9 @@ public enum TransportEngine
     /// <summary>
     /// The Linux-native engine: edge-triggered epoll loops driven through libc, one per I/O loop, that
     /// receive, run the application and send on the loop's own thread (no thread hop per message) with
-    /// non-blocking syscalls and gathered writes. Connections made by <see cref="TcpConnector"/> always use
-    /// <see cref="Sockets"/>: .NET's <c>ConnectAsync</c> has already registered them with its own engine.
+    /// non-blocking syscalls and gathered writes. Listeners accept with <c>accept4</c> and connectors
+    /// connect without blocking on the same loops; connections are bare descriptors, with no
+    /// <c>System.Net.Sockets.Socket</c> object behind them.
     /// </summary>
     Epoll,
 }

@@ -5,13 +5,16 @@ using PipeNet.Tests;
 
 namespace PipeNet.Transport.Tcp.Tests;
 
-public sealed class TcpConnectorTests
+/// <summary>Run once per engine.</summary>
+public abstract class TcpConnectorTests(TransportEngine engine)
 {
+    private TcpConnector NewConnector() => new(new TcpTransportOptions { Engine = engine });
+
     [Fact]
     public async Task ConnectsAndExchangesData()
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
-        using var connector = new TcpConnector();
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { Engine = engine });
+        using var connector = NewConnector();
         await using var client = await connector.ConnectAsync(server.EndPoint).AsTask().WithTimeout();
         await using var accepted = await server.AcceptAsync();
         Task echo = EchoApplication.RunAsync(accepted);
@@ -21,6 +24,7 @@ public sealed class TcpConnectorTests
         Assert.Equal("ping", Encoding.ASCII.GetString(result.Buffer));
         client.Transport.Input.AdvanceTo(result.Buffer.End);
         Assert.Equal(accepted.RemoteEndPoint, client.LocalEndPoint);
+        Assert.Equal(server.EndPoint, client.RemoteEndPoint);
     }
 
     [Fact]
@@ -31,7 +35,7 @@ public sealed class TcpConnectorTests
         refuser.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         EndPoint closed = refuser.LocalEndPoint!;
 
-        using var connector = new TcpConnector();
+        using var connector = NewConnector();
         var error = await Assert.ThrowsAsync<NetException>(() => connector.ConnectAsync(closed).AsTask().WithTimeout());
         Assert.Equal(NetErrorCode.ConnectionRefused, error.Code);
         Assert.Contains(closed.ToString()!, error.Message);
@@ -40,8 +44,8 @@ public sealed class TcpConnectorTests
     [Fact]
     public async Task BindsTheRequestedLocalEndPointFirst()
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
-        using var connector = new TcpConnector();
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { Engine = engine });
+        using var connector = NewConnector();
         var local = new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0);
         await using var client = await connector.ConnectAsync(server.EndPoint, new TcpConnectOptions { LocalEndPoint = local }).AsTask().WithTimeout();
         await using var accepted = await server.AcceptAsync();
@@ -57,7 +61,7 @@ public sealed class TcpConnectorTests
         full.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         full.Listen(0);
         var fillers = new List<Socket>();
-        using var connector = new TcpConnector();
+        using var connector = NewConnector();
         var options = new TcpConnectOptions { ConnectTimeout = TimeSpan.FromMilliseconds(300) };
         try
         {
@@ -91,14 +95,14 @@ public sealed class TcpConnectorTests
         string path = Path.Combine(Path.GetTempPath(), $"pipenet-{Guid.NewGuid():N}.sock");
         await using (ListenerHarness unixServer = await ListenerHarness.StartAsync(new UnixDomainSocketEndPoint(path)))
         {
-            using var connector = new TcpConnector();
+            using var connector = NewConnector();
             await using var client = await connector.ConnectAsync(new UnixDomainSocketEndPoint(path)).AsTask().WithTimeout();
             await using var accepted = await unixServer.AcceptAsync();
             Assert.False(client.Features.Get<ISocketOptionsFeature>()!.NoDelay);
         }
 
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync();
-        using var byName = new TcpConnector();
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { Engine = engine });
+        using var byName = NewConnector();
         await using var named = await byName.ConnectAsync(new DnsEndPoint("localhost", ((IPEndPoint)server.EndPoint).Port)).AsTask().WithTimeout();
         Assert.NotNull(named.RemoteEndPoint);
     }
@@ -106,7 +110,7 @@ public sealed class TcpConnectorTests
     [Fact]
     public async Task RejectsBadArguments()
     {
-        using var connector = new TcpConnector();
+        using var connector = NewConnector();
         await Assert.ThrowsAsync<ArgumentNullException>(() => connector.ConnectAsync(null!).AsTask());
         await Assert.ThrowsAsync<ArgumentNullException>(() => connector.ConnectAsync(new IPEndPoint(IPAddress.Loopback, 1), null!).AsTask());
         var wrongType = await Assert.ThrowsAsync<ArgumentException>(() => connector.ConnectAsync(new FakeEndPoint()).AsTask());
@@ -116,3 +120,7 @@ public sealed class TcpConnectorTests
 
     private sealed class FakeEndPoint : EndPoint;
 }
+
+public sealed class TcpConnectorTestsOnEpoll() : TcpConnectorTests(TransportEngine.Epoll);
+
+public sealed class TcpConnectorTestsOnSockets() : TcpConnectorTests(TransportEngine.Sockets);

@@ -68,14 +68,17 @@ internal sealed partial class SocketConnection : ConnectionContext,
         _receiver = new SocketReceiver(loop.Scheduler);
     }
 
-    /// <summary>A connection of the epoll engine, over a bare descriptor (no <see cref="Socket"/> object).</summary>
-    public SocketConnection(SocketDescriptor handle, AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint, IOLoop loop, ILogger logger)
+    /// <summary>
+    /// A connection of the epoll engine, over a bare descriptor (no <see cref="Socket"/> object). Pass the
+    /// socket's epoll registration as <c>registered</c> when a connect already made it.
+    /// </summary>
+    public SocketConnection(SocketDescriptor handle, AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint, IOLoop loop, EpollSocket? registered, ILogger logger)
         : this(addressFamily, loop, logger)
     {
         _handle = handle;
         LocalEndPoint = localEndPoint;
         RemoteEndPoint = remoteEndPoint;
-        _epoll = new EpollSocket(loop.Epoll!, handle);
+        _epoll = registered ?? new EpollSocket(loop.Epoll!, handle);
     }
 
     private SocketConnection(AddressFamily addressFamily, IOLoop loop, ILogger logger)
@@ -166,7 +169,7 @@ internal sealed partial class SocketConnection : ConnectionContext,
             // is reported by the registration itself.
             _receiveLoop = EpollReceiveLoopAsync(_epoll);
             _sendLoop = EpollSendLoopAsync(_epoll);
-            SocketError registered = _epoll.Register();
+            SocketError registered = _epoll.IsRegistered ? SocketError.Success : _epoll.Register();
             if (registered != SocketError.Success)
             {
                 Abort(new ConnectionAbortedException("The epoll engine could not watch the socket.", new SocketException((int)registered)));

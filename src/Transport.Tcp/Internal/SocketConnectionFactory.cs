@@ -18,16 +18,12 @@ internal sealed class SocketConnectionFactory : IDisposable
 
     /// <param name="options">The transport's options.</param>
     /// <param name="logger">Where connections log.</param>
-    /// <param name="acceptedSockets">
-    /// Whether the sockets are accepted ones, which the epoll engine may carry. Sockets connected with
-    /// <c>ConnectAsync</c> are already registered with .NET's engine and stay on the portable one.
-    /// </param>
     /// <exception cref="PlatformNotSupportedException">The epoll engine was asked for where it cannot run.</exception>
-    public SocketConnectionFactory(TcpTransportOptions options, ILogger logger, bool acceptedSockets)
+    public SocketConnectionFactory(TcpTransportOptions options, ILogger logger)
     {
         _options = options;
         _logger = logger;
-        bool epoll = acceptedSockets && UseEpoll(options.Engine);
+        bool epoll = UseEpoll(options.Engine);
         long maxRead = options.MaxReadBufferSize ?? 0;
         long maxWrite = options.MaxWriteBufferSize ?? 0;
 
@@ -76,9 +72,112 @@ internal sealed class SocketConnectionFactory : IDisposable
             NativeSocketOptions.SetNoDelay(handle, true);
         }
 
-        var connection = new SocketConnection(handle, addressFamily, localEndPoint, remoteEndPoint, NextLoop(), _logger);
+        var connection = new SocketConnection(handle, addressFamily, localEndPoint, remoteEndPoint, NextLoop(), registered: null, _logger);
         connection.Start();
         return connection;
+    }
+
+    /// <summary>
+    /// Connects a new descriptor to <paramref name="target"/> on the epoll engine: a non-blocking connect that
+    /// waits for writability on the loop the connection will live on.
+    /// </summary>
+    /// <exception cref="SocketException">The socket, bind or connect failed (ECONNREFUSED, EADDRINUSE, ...).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async ValueTask<SocketConnection> ConnectAsync(EndPoint target, IPEndPoint? localEndPoint, CancellationToken cancellationToken)
+    {
+        AddressFamily family = target is UnixDomainSocketEndPoint ? AddressFamily.Unix : target.AddressFamily;
+        Check(LinuxInterop.CreateStreamSocket(family, out SocketDescriptor? descriptor));
+        IOLoop loop = NextLoop();
+        var socket = new EpollSocket(loop.Epoll!, descriptor!);
+        bool connected = false;
+        try
+        {
+            if (localEndPoint is not null && family != AddressFamily.Unix)
+            {
+                Check(LinuxInterop.Bind(descriptor!, localEndPoint.Serialize()));
+            }
+
+            // Registered only once the connect has started: an unconnected socket polls as hung up, which would
+            // leave both signals set for good.
+            SocketError status = LinuxInterop.Connect(descriptor!, target.Serialize());
+            int seen = socket.Writable.Sequence;
+            if (status is SocketError.Success or SocketError.InProgress)
+            {
+                Check(socket.Register());
+            }
+
+            if (status == SocketError.InProgress)
+            {
+                // Writable means done, for better or worse: SO_ERROR says which. Cancelling wakes the wait.
+                using (cancellationToken.UnsafeRegister(static state => ((EpollSignal)state!).Signal(sticky: false), socket.Writable))
+                {
+                    while (true)
+                    {
+                        await socket.Writable.WaitAsync(seen).ConfigureAwait(false);
+                        cancellationToken.ThrowIfCancellationRequested();
+                        seen = socket.Writable.Sequence;
+                        status = LinuxInterop.GetPendingError(descriptor!);
+                        if (status != SocketError.Success || IsConnected(descriptor!))
+                        {
+                            break;
+                        }
+                    }
+                }
+            }
+
+            Check(status);
+            EndPoint? local = LocalEndPointOf(descriptor!, target);
+            if (_options.NoDelay && family is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
+            {
+                NativeSocketOptions.SetNoDelay(descriptor!, true);
+            }
+
+            var connection = new SocketConnection(descriptor!, family, local, target, loop, socket, _logger);
+            connection.Start();
+            connected = true;
+            return connection;
+        }
+        finally
+        {
+            if (!connected)
+            {
+                descriptor!.Dispose();
+                socket.Close();
+                socket.Unregister();
+            }
+        }
+
+        static void Check(SocketError status)
+        {
+            if (status != SocketError.Success)
+            {
+                throw new SocketException((int)status);
+            }
+        }
+    }
+
+    // A wake-up that was only the cancellation registration (or a spurious edge) finds the connect still in
+    // progress: getpeername tells a finished connect from one still waiting.
+    private static bool IsConnected(SocketDescriptor descriptor) => LinuxInterop.GetPeerName(descriptor);
+
+    private static EndPoint? LocalEndPointOf(SocketDescriptor descriptor, EndPoint target)
+    {
+        Span<byte> address = stackalloc byte[128];
+        if (LinuxInterop.GetSocketName(descriptor, address, out int length) != SocketError.Success || length < 2)
+        {
+            return null;
+        }
+
+        var socketAddress = new SocketAddress(target is UnixDomainSocketEndPoint ? AddressFamily.Unix : target.AddressFamily, length);
+        address[..length].CopyTo(socketAddress.Buffer.Span);
+        try
+        {
+            return target.Create(socketAddress);
+        }
+        catch (ArgumentException)
+        {
+            return null; // An unbound Unix client has no name.
+        }
     }
 
     private IOLoop NextLoop() => _ioLoops[(int)((uint)Interlocked.Increment(ref _nextQueue) % (uint)_ioLoops.Length)];

@@ -42,7 +42,7 @@ internal sealed class TcpConnectionListener : IConnectionListener
         SocketConnectionFactory? connections = null;
         try
         {
-            connections = new SocketConnectionFactory(options, logger, acceptedSockets: true);
+            connections = new SocketConnectionFactory(options, logger);
             switch (endPoint)
             {
                 case FileHandleEndPoint:

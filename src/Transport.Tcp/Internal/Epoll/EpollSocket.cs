@@ -16,8 +16,10 @@ internal sealed class EpollSocket(EpollLoop loop, SafeHandle handle)
 
     public EpollSignal Writable { get; } = new();
 
-    /// <summary>The loop's token for this socket (slot and generation).</summary>
+    /// <summary>The loop's token for this socket (slot and generation; never 0 once registered).</summary>
     public ulong Token { get; set; }
+
+    public bool IsRegistered => Token != 0;
 
     public SocketError Register() => loop.Register(this, handle);
 

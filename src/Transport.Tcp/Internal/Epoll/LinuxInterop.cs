@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -33,6 +34,9 @@ internal static unsafe partial class LinuxInterop
     public const int TcpKeepCount = 6;
 
     private const int SoLinger = 13;
+    private const int SoError = 4;
+    private const int SockStream = 1;
+    private const int EINPROGRESS = 115;
     private const int ShutWr = 1;
     private const int SockNonBlock = 0x800;
     private const int ONonBlock = 0x800;
@@ -194,6 +198,66 @@ internal static unsafe partial class LinuxInterop
         }
     }
 
+    /// <summary>A new non-blocking, close-on-exec stream socket.</summary>
+    public static SocketError CreateStreamSocket(AddressFamily addressFamily, out SocketDescriptor? descriptor)
+    {
+        (int domain, int protocol) = addressFamily switch
+        {
+            AddressFamily.InterNetwork => (2, IpProtoTcp),
+            AddressFamily.InterNetworkV6 => (10, IpProtoTcp),
+            AddressFamily.Unix => (1, 0),
+            _ => throw new ArgumentOutOfRangeException(nameof(addressFamily), addressFamily, "Only IPv4, IPv6 and Unix stream sockets."),
+        };
+        int fd = socket(domain, SockStream | SockNonBlock | SockCloexec, protocol);
+        descriptor = fd >= 0 ? new SocketDescriptor(fd) : null;
+        return fd >= 0 ? SocketError.Success : ToSocketError(Marshal.GetLastPInvokeError());
+    }
+
+    /// <summary><c>bind</c> to a serialized address.</summary>
+    public static SocketError Bind(SafeHandle socket, SocketAddress address)
+    {
+        fixed (byte* p = address.Buffer.Span)
+        {
+            return bind(socket, p, (uint)address.Size) == 0 ? SocketError.Success : ToSocketError(Marshal.GetLastPInvokeError());
+        }
+    }
+
+    /// <summary>A non-blocking <c>connect</c>: <see cref="SocketError.Success"/>, <see cref="SocketError.InProgress"/> (wait for writability), or the error.</summary>
+    public static SocketError Connect(SafeHandle socket, SocketAddress address)
+    {
+        fixed (byte* p = address.Buffer.Span)
+        {
+            while (true)
+            {
+                if (connect(socket, p, (uint)address.Size) == 0)
+                {
+                    return SocketError.Success;
+                }
+
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != EINTR)
+                {
+                    return errno == EINPROGRESS ? SocketError.InProgress : ToSocketError(errno);
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether the socket has a peer (<c>getpeername</c> succeeds).</summary>
+    public static bool GetPeerName(SafeHandle socket)
+    {
+        byte* address = stackalloc byte[128];
+        uint length = 128;
+        return getpeername(socket, address, &length) == 0;
+    }
+
+    /// <summary>SO_ERROR: how a non-blocking connect ended.</summary>
+    public static SocketError GetPendingError(SafeHandle socket)
+    {
+        SocketError status = GetOption(socket, SolSocket, SoError, out int errno);
+        return status != SocketError.Success ? status : errno == 0 ? SocketError.Success : ToSocketError(errno);
+    }
+
     /// <summary>Sets O_NONBLOCK on a descriptor .NET created in blocking mode (a listener whose accepts we make ourselves).</summary>
     public static SocketError SetNonBlocking(SafeHandle socket)
     {
@@ -253,7 +317,13 @@ internal static unsafe partial class LinuxInterop
     {
         EAGAIN => SocketError.WouldBlock,
         9 => SocketError.OperationAborted,       // EBADF: closed under us
+        2 => SocketError.AddressNotAvailable,    // ENOENT: no such Unix socket path
+        13 => SocketError.AccessDenied,          // EACCES
+        22 => SocketError.InvalidArgument,       // EINVAL
         32 => SocketError.Shutdown,              // EPIPE
+        97 => SocketError.AddressFamilyNotSupported, // EAFNOSUPPORT
+        98 => SocketError.AddressAlreadyInUse,   // EADDRINUSE
+        99 => SocketError.AddressNotAvailable,   // EADDRNOTAVAIL
         90 => SocketError.MessageSize,           // EMSGSIZE
         100 => SocketError.NetworkDown,          // ENETDOWN
         101 => SocketError.NetworkUnreachable,   // ENETUNREACH
@@ -290,6 +360,18 @@ internal static unsafe partial class LinuxInterop
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int accept4(SafeHandle socket, byte* address, uint* addressLength, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int getpeername(SafeHandle socket, byte* address, uint* addressLength);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int socket(int domain, int type, int protocol);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int bind(SafeHandle socket, byte* address, uint addressLength);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int connect(SafeHandle socket, byte* address, uint addressLength);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int fcntl(SafeHandle descriptor, int command, int argument);
