@@ -29,12 +29,12 @@ namespace PipeNet;
 public sealed class MessageSocket<TMessage> : EventEmitter<MessageSocket<TMessage>>, IMessageDispatcher
 {
     private static readonly Type[] s_messageShapes = [typeof(Action<TMessage>), typeof(Func<TMessage, ValueTask>), typeof(Action)];
+    private static readonly EventSlot s_message = DefineEvent("message", $"Action<{typeof(TMessage).Name}>, Func<{typeof(TMessage).Name}, ValueTask> or Action", s_messageShapes);
 
     private readonly NetSocket _socket;
     private readonly IMessageReader<TMessage> _reader;
     private readonly IMessageWriter<TMessage> _writer;
     private readonly long _maxMessageSize;
-    private readonly EventSlot _message;
 
     internal MessageSocket(NetSocket socket, IMessageReader<TMessage> reader, IMessageWriter<TMessage> writer, long maxMessageSize)
     {
@@ -42,7 +42,6 @@ public sealed class MessageSocket<TMessage> : EventEmitter<MessageSocket<TMessag
         _reader = reader;
         _writer = writer;
         _maxMessageSize = maxMessageSize;
-        _message = DefineEvent("message", $"Action<{typeof(TMessage).Name}>, Func<{typeof(TMessage).Name}, ValueTask> or Action", s_messageShapes);
     }
 
     /// <summary>The socket underneath: <c>error</c>, <c>end</c>, <c>close</c>, <c>drain</c>, <c>End</c>, <c>Destroy</c>.</summary>
@@ -81,7 +80,7 @@ public sealed class MessageSocket<TMessage> : EventEmitter<MessageSocket<TMessag
         return _socket.End();
     }
 
-    bool IMessageDispatcher.HasHandlers => _message.Count > 0;
+    bool IMessageDispatcher.HasHandlers => ListenerCount(s_message) > 0;
 
     bool IMessageDispatcher.TryDispatch(ref ReadOnlySequence<byte> buffer, out SequencePosition examined, out ValueTask handled)
     {
@@ -91,7 +90,7 @@ public sealed class MessageSocket<TMessage> : EventEmitter<MessageSocket<TMessag
             return false;
         }
 
-        handled = EmitAsync(_message, message);
+        handled = EmitAsync(s_message, message);
         return true;
     }
 

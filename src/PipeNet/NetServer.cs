@@ -13,11 +13,11 @@ public sealed partial class NetServer : EventEmitter<NetServer>
 {
     private readonly ServerOptions _options;
     private readonly ConnectionDispatcherOptions _policy;
-    private readonly EventSlot _connection;
-    private readonly EventSlot _listening;
-    private readonly EventSlot _close;
-    private readonly EventSlot _error;
-    private readonly EventSlot _drop;
+    private static readonly EventSlot s_connection = DefineEvent("connection", "Action<NetSocket>", typeof(Action<NetSocket>));
+    private static readonly EventSlot s_listening = DefineEvent("listening", "Action or Action<NetServer>", typeof(Action));
+    private static readonly EventSlot s_close = DefineEvent("close", "Action or Action<NetServer>", typeof(Action));
+    private static readonly EventSlot s_error = DefineEvent("error", "Action<Exception> or Action", typeof(Action<Exception>), typeof(Action));
+    private static readonly EventSlot s_drop = DefineEvent("drop", "Action<ConnectionDroppedEventArgs> or Action", typeof(Action<ConnectionDroppedEventArgs>), typeof(Action));
     private readonly Lock _lock = new();
     private readonly HashSet<NetSocket> _sockets = [];
     private ConnectionDispatcher? _dispatcher;
@@ -32,12 +32,6 @@ public sealed partial class NetServer : EventEmitter<NetServer>
     {
         _options = options ?? new ServerOptions();
         _policy = new ConnectionDispatcherOptions { TimeProvider = _options.TimeProvider ?? TimeProvider.System };
-        _connection = DefineEvent("connection", "Action<NetSocket>", typeof(Action<NetSocket>));
-        _listening = DefineEvent("listening", "Action or Action<NetServer>", typeof(Action));
-        _close = DefineEvent("close", "Action or Action<NetServer>", typeof(Action));
-        _error = DefineEvent("error", "Action<Exception> or Action", typeof(Action<Exception>), typeof(Action));
-        _drop = DefineEvent("drop", "Action<ConnectionDroppedEventArgs> or Action", typeof(Action<ConnectionDroppedEventArgs>), typeof(Action));
-        _tlsClientError = DefineEvent("tlsClientError", "Action<Exception> or Action", typeof(Action<Exception>), typeof(Action));
         _application = InitializeTls(); // TLS settings are checked here, so a bad certificate file fails at configuration (NetServer.Tls.cs)
         if (connectionListener is not null)
         {
@@ -134,7 +128,7 @@ public sealed partial class NetServer : EventEmitter<NetServer>
 
         try
         {
-            Emit(_connection, socket);
+            Emit(s_connection, socket);
         }
         catch (Exception ex)
         {
@@ -167,7 +161,7 @@ public sealed partial class NetServer : EventEmitter<NetServer>
 
     private void RaiseError(Exception error)
     {
-        if (!Emit(_error, error))
+        if (!Emit(s_error, error))
         {
             throw error;
         }

@@ -217,12 +217,12 @@ public sealed partial class NetSocket
                 ArgumentException bad => new NetException(NetErrorCode.NotFound, $"lookup {host}: {NetErrorCode.NotFound}: {bad.Message}", bad),
                 _ => Translate(ex),
             };
-            Emit(_lookup, new LookupResult(error, null, 0, host));
+            Emit(s_lookup, new LookupResult(error, null, 0, host));
             throw error;
         }
 
         _hostAddresses = addresses;
-        Emit(_lookup, new LookupResult(null, addresses[0], addresses[0].AddressFamily == AddressFamily.InterNetworkV6 ? 6 : 4, host));
+        Emit(s_lookup, new LookupResult(null, addresses[0], addresses[0].AddressFamily == AddressFamily.InterNetworkV6 ? 6 : 4, host));
         return addresses;
     }
 }

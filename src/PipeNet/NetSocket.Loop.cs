@@ -65,8 +65,8 @@ public sealed partial class NetSocket
         {
             if (!_isServerSide)
             {
-                SafeEmit(_connect);
-                SafeEmit(_ready);
+                SafeEmit(s_connect);
+                SafeEmit(s_ready);
             }
 
             FlushBufferedWrites();
@@ -94,7 +94,7 @@ public sealed partial class NetSocket
             // While what we wrote is held back by a slow peer, read no more (the flush's completion wakes
             // us): a handler that answers every message would otherwise buffer without bound.
             IMessageDispatcher? messages = Volatile.Read(ref _messages);
-            bool consume = messages?.HasHandlers ?? _data.Count > 0;
+            bool consume = messages?.HasHandlers ?? ListenerCount(s_data) > 0;
             if (_readEnded || _paused || PendingFlush is not null || (!consume && _unreadDataAtEnd))
             {
                 if (_readEnded && WriteSideDone)
@@ -125,7 +125,7 @@ public sealed partial class NetSocket
                 // hand bytes it saw examined over again until more arrive: if a handler (or codec) has appeared
                 // since, deliver them now instead of waiting for the peer to send something else.
                 messages = Volatile.Read(ref _messages);
-                consume = messages?.HasHandlers ?? _data.Count > 0;
+                consume = messages?.HasHandlers ?? ListenerCount(s_data) > 0;
                 if (buffer.IsEmpty || !consume || _paused || PendingFlush is not null || Volatile.Read(ref _destroyed))
                 {
                     input.AdvanceTo(buffer.Start); // keep what is buffered for the next read
@@ -167,7 +167,7 @@ public sealed partial class NetSocket
                     }
                     else
                     {
-                        ValueTask handled = EmitAsync(_data, buffer);
+                        ValueTask handled = EmitAsync(s_data, buffer);
                         if (!handled.IsCompletedSuccessfully)
                         {
                             await handled.ConfigureAwait(false);
@@ -199,7 +199,7 @@ public sealed partial class NetSocket
                     _readEnded = true;
                 }
 
-                SafeEmit(_end);
+                SafeEmit(s_end);
                 if (!_options.AllowHalfOpen)
                 {
                     End();
@@ -229,7 +229,7 @@ public sealed partial class NetSocket
         });
         if (text.Length > 0)
         {
-            Emit(_data, text);
+            Emit(s_data, text);
         }
     }
 
@@ -285,10 +285,10 @@ public sealed partial class NetSocket
             switch (item.Signal)
             {
                 case SocketSignal.Drain:
-                    SafeEmit(_drain);
+                    SafeEmit(s_drain);
                     break;
                 case SocketSignal.Timeout:
-                    SafeEmit(_timeout);
+                    SafeEmit(s_timeout);
                     if (_options.CloseOnTimeout)
                     {
                         Destroy();
@@ -337,7 +337,7 @@ public sealed partial class NetSocket
         bool handled;
         try
         {
-            handled = Emit(_error, error);
+            handled = Emit(s_error, error);
         }
         catch (Exception handlerError)
         {
@@ -391,7 +391,7 @@ public sealed partial class NetSocket
         ProcessSignalsAfterClose();
         try
         {
-            Emit(_close, _hadError);
+            Emit(s_close, _hadError);
         }
         catch (Exception ex)
         {

@@ -45,16 +45,18 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     private static readonly Type[] s_closeShapes = [typeof(Action<bool>), typeof(Action)];
     private static readonly Type[] s_errorShapes = [typeof(Action<Exception>), typeof(Action)];
 
+    // The socket's events, shared by every socket: a socket pays only for the events it has handlers for.
+    private static readonly EventSlot s_lookup = DefineEvent("lookup", "Action<LookupResult> or Action", s_lookupShapes);
+    private static readonly EventSlot s_connect = DefineEvent("connect", "Action or Action<NetSocket>", s_plainShapes);
+    private static readonly EventSlot s_ready = DefineEvent("ready", "Action or Action<NetSocket>", s_plainShapes);
+    private static readonly EventSlot s_data = DefineEvent("data", "Action<ReadOnlySequence<byte>>, Func<ReadOnlySequence<byte>, ValueTask>, Action<string> (after SetEncoding) or Action", s_dataShapes);
+    private static readonly EventSlot s_drain = DefineEvent("drain", "Action or Action<NetSocket>", s_plainShapes);
+    private static readonly EventSlot s_end = DefineEvent("end", "Action or Action<NetSocket>", s_plainShapes);
+    private static readonly EventSlot s_timeout = DefineEvent("timeout", "Action or Action<NetSocket>", s_plainShapes);
+    private static readonly EventSlot s_close = DefineEvent("close", "Action<bool> (hadError) or Action", s_closeShapes);
+    private static readonly EventSlot s_error = DefineEvent("error", "Action<Exception> or Action", s_errorShapes);
+
     private readonly SocketOptions _options;
-    private readonly EventSlot _lookup;
-    private readonly EventSlot _connect;
-    private readonly EventSlot _ready;
-    private readonly EventSlot _data;
-    private readonly EventSlot _drain;
-    private readonly EventSlot _end;
-    private readonly EventSlot _timeout;
-    private readonly EventSlot _close;
-    private readonly EventSlot _error;
     private ConcurrentQueue<(SocketSignal Signal, object? State)>? _signals; // created by the first Post: most sockets never need it
     private readonly Lock _stateLock = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -83,16 +85,6 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     public NetSocket(SocketOptions? options = null)
     {
         _options = options?.Clone() ?? new SocketOptions();
-        _lookup = DefineEvent("lookup", "Action<LookupResult> or Action", s_lookupShapes);
-        _connect = DefineEvent("connect", "Action or Action<NetSocket>", s_plainShapes);
-        _ready = DefineEvent("ready", "Action or Action<NetSocket>", s_plainShapes);
-        _data = DefineEvent("data", "Action<ReadOnlySequence<byte>>, Func<ReadOnlySequence<byte>, ValueTask>, Action<string> (after SetEncoding) or Action", s_dataShapes);
-        _drain = DefineEvent("drain", "Action or Action<NetSocket>", s_plainShapes);
-        _end = DefineEvent("end", "Action or Action<NetSocket>", s_plainShapes);
-        _timeout = DefineEvent("timeout", "Action or Action<NetSocket>", s_plainShapes);
-        _close = DefineEvent("close", "Action<bool> (hadError) or Action", s_closeShapes);
-        _error = DefineEvent("error", "Action<Exception> or Action", s_errorShapes);
-        DefineAttemptEvents(out _connectionAttempt, out _connectionAttemptFailed, out _connectionAttemptTimeout);
         if (_options.Encoding is { } encoding)
         {
             _decoder = encoding.GetDecoder();
