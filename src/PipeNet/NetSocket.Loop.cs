@@ -39,14 +39,27 @@ public sealed partial class NetSocket
             _idleClock.IdleTimeout = timeout;
         }
 
-        if (_idleClock is not null)
+        if (_idleClock is { IdleTimeout: not null })
         {
-            _idleClock.TimedOut = _ => Post(SocketSignal.Timeout);
+            RaiseTimeouts(_idleClock);
         }
 
         lock (_stateLock)
         {
             _state = ReadyState.Open;
+        }
+    }
+
+    /// <summary>
+    /// Makes the idle clock's expiry this socket's <c>timeout</c> event. Done only once a timeout is set (here or by
+    /// <c>SetTimeout</c>): a clock without one never fires, and most server sockets never set one.
+    /// </summary>
+    private void RaiseTimeouts(IConnectionIdleTimeoutFeature clock)
+    {
+        if (!_raisingTimeouts)
+        {
+            _raisingTimeouts = true;
+            clock.TimedOut = _ => Post(SocketSignal.Timeout);
         }
     }
 
@@ -387,7 +400,7 @@ public sealed partial class NetSocket
         }
 
         // Callbacks of writes that never reached the socket learn why.
-        FailPendingWriteCallbacks(new NetException(NetErrorCode.BrokenPipe, "The socket closed before the data was written."));
+        FailPendingWriteCallbacks("The socket closed before the data was written.");
         ProcessSignalsAfterClose();
         try
         {
@@ -398,13 +411,22 @@ public sealed partial class NetSocket
             _unhandledError ??= ex;
         }
 
-        if (_unhandledError is { } unhandled)
+        Exception? unhandled = _unhandledError;
+        TaskCompletionSource? completion = Volatile.Read(ref _completion);
+        if (completion is null)
         {
-            _completion.TrySetException(unhandled);
+            // Nobody asked for Completion yet (a server socket, usually): a clean close needs no task of its own.
+            completion = unhandled is null ? s_closedCleanly : new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            completion = Interlocked.CompareExchange(ref _completion, completion, null) ?? completion;
+        }
+
+        if (unhandled is not null)
+        {
+            completion.TrySetException(unhandled);
         }
         else
         {
-            _completion.TrySetResult();
+            completion.TrySetResult();
         }
     }
 

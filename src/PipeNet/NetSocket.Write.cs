@@ -8,8 +8,9 @@ namespace PipeNet;
 public sealed partial class NetSocket
 {
     private readonly Lock _writeLock = new();
-    private readonly Queue<(long End, Action<Exception?> Callback)> _writeCallbacks = new();
-    private readonly Queue<(Action<Exception?> Callback, Exception? Error)> _readyCallbacks = new();
+    // Both created by the first write with a callback: most sockets never pass one.
+    private Queue<(long End, Action<Exception?> Callback)>? _writeCallbacks;
+    private Queue<(Action<Exception?> Callback, Exception? Error)>? _readyCallbacks;
     private PipeWriter? _output;
     private ArrayBufferWriter<byte>? _bufferedBeforeConnect;
     private Task? _flushTask;
@@ -150,7 +151,7 @@ public sealed partial class NetSocket
             : new NetException(NetErrorCode.Destroyed, "write after destroy: the socket was destroyed.");
         if (callback is not null)
         {
-            _readyCallbacks.Enqueue((callback, error));
+            (_readyCallbacks ??= new()).Enqueue((callback, error));
             Post(SocketSignal.WriteCallbacks);
         }
 
@@ -163,7 +164,7 @@ public sealed partial class NetSocket
         _written += bytes;
         if (callback is not null)
         {
-            _writeCallbacks.Enqueue((_written, callback));
+            (_writeCallbacks ??= new()).Enqueue((_written, callback));
         }
 
         if (_output is null)
@@ -274,6 +275,7 @@ public sealed partial class NetSocket
             }
 
             FailPendingWriteCallbacks(Translate(ex));
+            Wake(); // The loop may be holding its reads back for this flush.
             return;
         }
 
@@ -312,7 +314,7 @@ public sealed partial class NetSocket
             // A transport that cannot say when bytes reach the kernel: flushed is as far as we can see.
             ReleaseWriteCallbacks(_flushed);
         }
-        else if (_writeCallbacks.Count > 0 && !_watchingSendProgress)
+        else if (_writeCallbacks is { Count: > 0 } && !_watchingSendProgress)
         {
             _watchingSendProgress = true;
             _ = WatchSendProgressAsync(_sendProgress);
@@ -329,10 +331,10 @@ public sealed partial class NetSocket
     private void ReleaseWriteCallbacks(long sent)
     {
         bool any = false;
-        while (_writeCallbacks.TryPeek(out (long End, Action<Exception?> Callback) entry) && entry.End <= sent)
+        while (_writeCallbacks is not null && _writeCallbacks.TryPeek(out (long End, Action<Exception?> Callback) entry) && entry.End <= sent)
         {
             _writeCallbacks.Dequeue();
-            _readyCallbacks.Enqueue((entry.Callback, null));
+            (_readyCallbacks ??= new()).Enqueue((entry.Callback, null));
             any = true;
         }
 
@@ -350,7 +352,7 @@ public sealed partial class NetSocket
             long next;
             lock (_writeLock)
             {
-                if (!_writeCallbacks.TryPeek(out (long End, Action<Exception?> Callback) entry))
+                if (_writeCallbacks is null || !_writeCallbacks.TryPeek(out (long End, Action<Exception?> Callback) entry))
                 {
                     _watchingSendProgress = false;
                     return;
@@ -371,19 +373,31 @@ public sealed partial class NetSocket
 
             if (!sent)
             {
-                FailPendingWriteCallbacks(new NetException(NetErrorCode.BrokenPipe, "The connection closed before the data was written."));
+                FailPendingWriteCallbacks("The connection closed before the data was written.");
                 return;
             }
         }
     }
 
-    private void FailPendingWriteCallbacks(Exception error)
+    /// <summary>Fails the callbacks of writes that will never reach the socket with <c>EPIPE</c> (<paramref name="brokenPipe"/>).</summary>
+    private void FailPendingWriteCallbacks(string brokenPipe) => FailPendingWriteCallbacks(null, brokenPipe);
+
+    /// <summary>Fails the callbacks of writes that will never reach the socket with <paramref name="error"/>.</summary>
+    private void FailPendingWriteCallbacks(Exception error) => FailPendingWriteCallbacks(error, null);
+
+    private void FailPendingWriteCallbacks(Exception? error, string? brokenPipe)
     {
         lock (_writeLock)
         {
-            while (_writeCallbacks.TryDequeue(out (long End, Action<Exception?> Callback) entry))
+            if (_writeCallbacks is not { Count: > 0 } pending)
             {
-                _readyCallbacks.Enqueue((entry.Callback, error));
+                return; // Nothing to fail: no exception to build, no signal to post (every close comes here).
+            }
+
+            error ??= new NetException(NetErrorCode.BrokenPipe, brokenPipe!);
+            while (pending.TryDequeue(out (long End, Action<Exception?> Callback) entry))
+            {
+                (_readyCallbacks ??= new()).Enqueue((entry.Callback, error));
             }
         }
 
@@ -397,7 +411,7 @@ public sealed partial class NetSocket
             (Action<Exception?> Callback, Exception? Error) entry;
             lock (_writeLock)
             {
-                if (!_readyCallbacks.TryDequeue(out entry))
+                if (_readyCallbacks is null || !_readyCallbacks.TryDequeue(out entry))
                 {
                     return;
                 }

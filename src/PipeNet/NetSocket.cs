@@ -56,10 +56,15 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     private static readonly EventSlot s_close = DefineEvent("close", "Action<bool> (hadError) or Action", s_closeShapes);
     private static readonly EventSlot s_error = DefineEvent("error", "Action<Exception> or Action", s_errorShapes);
 
-    private readonly SocketOptions _options;
+    // A completed Completion for sockets whose Completion nobody asked for before they closed cleanly.
+    private static readonly TaskCompletionSource s_closedCleanly = CreateClosedCleanly();
+
+    // Accepted sockets share their server's options until one of them changes its own (OwnOptions).
+    private SocketOptions _options;
+    private bool _ownsOptions;
     private ConcurrentQueue<(SocketSignal Signal, object? State)>? _signals; // created by the first Post: most sockets never need it
     private readonly Lock _stateLock = new();
-    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource? _completion; // created when Completion is first asked for, or at close
     private ConnectionContext? _connection;
     private IConnectionBytesFeature? _bytes;
     private IConnectionIdleTimeoutFeature? _idleClock;
@@ -76,6 +81,7 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     private bool _paused;
     private bool _unreadDataAtEnd;
     private bool _isServerSide;
+    private bool _raisingTimeouts;
     private Exception? _unhandledError;
     private Decoder? _decoder;
     private IReadOnlyList<IPAddress> _hostAddresses = [];
@@ -85,22 +91,32 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     public NetSocket(SocketOptions? options = null)
     {
         _options = options?.Clone() ?? new SocketOptions();
+        _ownsOptions = true;
         if (_options.Encoding is { } encoding)
         {
             _decoder = encoding.GetDecoder();
         }
     }
 
+    /// <summary>An accepted socket; <paramref name="options"/> is shared with the server's other sockets and never changed.</summary>
     internal NetSocket(ConnectionContext connection, SocketOptions options, bool pauseOnConnect)
-        : this(options)
     {
+        _options = options;
+        if (options.Encoding is { } encoding)
+        {
+            _decoder = encoding.GetDecoder();
+        }
+
         _isServerSide = true;
         _paused = pauseOnConnect;
         Attach(connection);
     }
 
     /// <summary>Completes when the socket has closed (after <c>close</c>); faults when an error found no handler.</summary>
-    public Task Completion => _completion.Task;
+    public Task Completion =>
+        (Volatile.Read(ref _completion)
+            ?? Interlocked.CompareExchange(ref _completion, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null)
+            ?? _completion!).Task;
 
     /// <summary>Whether a connect is in progress.</summary>
     public bool Connecting => ReadyState == ReadyState.Opening;
@@ -184,4 +200,26 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
         UnixDomainSocketEndPoint => "unix",
         _ => null,
     };
+
+    /// <summary>This socket's own options, copied from the shared ones first if need be: the only way to change them.</summary>
+    private SocketOptions OwnOptions()
+    {
+        lock (_stateLock)
+        {
+            if (!_ownsOptions)
+            {
+                _options = _options.Clone();
+                _ownsOptions = true;
+            }
+
+            return _options;
+        }
+    }
+
+    private static TaskCompletionSource CreateClosedCleanly()
+    {
+        var closed = new TaskCompletionSource();
+        closed.SetResult();
+        return closed;
+    }
 }
