@@ -106,7 +106,7 @@ public sealed partial class NetSocket
 
     private NetSocket StartConnect(Action? callback)
     {
-        lock (_stateLock)
+        lock (_lock)
         {
             if (_state != ReadyState.Closed || _connection is not null || _closed || _destroyed)
             {
@@ -137,7 +137,7 @@ public sealed partial class NetSocket
         }
         catch (Exception ex)
         {
-            lock (_stateLock)
+            lock (_lock)
             {
                 _state = ReadyState.Closed;
             }

@@ -109,7 +109,7 @@ public sealed partial class NetSocket
     public NetSocket Destroy(Exception? error = null)
     {
         bool connected;
-        lock (_stateLock)
+        lock (_lock)
         {
             if (_destroyed || _closed)
             {

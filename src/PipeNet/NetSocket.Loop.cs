@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Buffers;
 using System.IO.Pipelines;
-using System.Text;
 using Microsoft.AspNetCore.Connections;
 using PipeNet.Internal;
 
@@ -44,7 +42,7 @@ public sealed partial class NetSocket
             RaiseTimeouts(_idleClock);
         }
 
-        lock (_stateLock)
+        lock (_lock)
         {
             _state = ReadyState.Open;
         }
@@ -65,8 +63,13 @@ public sealed partial class NetSocket
 
     /// <summary>
     /// The socket's event loop: reads and raises <c>data</c>/<c>end</c>, and runs what other threads
-    /// posted (drain, timeout, write callbacks, errors) in between, so events never overlap.
+    /// posted (drain, timeout, write callbacks, errors) in between, so events never overlap; then closes.
     /// </summary>
+    /// <remarks>
+    /// This is the one state machine a socket keeps for its whole life (an accepted socket's connection task),
+    /// so it holds only what every read needs. What some reads need (an async handler still running, a codec's
+    /// messages) is awaited through <see cref="OnReadAsync"/>, whose helpers allocate only when they must.
+    /// </remarks>
     internal async Task RunAsync()
     {
         if (_options.DispatchToThreadPool)
@@ -83,167 +86,66 @@ public sealed partial class NetSocket
             }
 
             FlushBufferedWrites();
-            await LoopAsync().ConfigureAwait(false);
+            while (true)
+            {
+                ProcessSignals();
+                if (Volatile.Read(ref _destroyed))
+                {
+                    break;
+                }
+
+                // While what we wrote is held back by a slow peer, read no more (the flush's completion wakes
+                // us): a handler that answers every message would otherwise buffer without bound.
+                IMessageDispatcher? messages = Volatile.Read(ref _messages);
+                bool consume = messages?.HasHandlers ?? ListenerCount(s_data) > 0;
+                if (_readEnded || _paused || PendingFlush is not null || (!consume && _unreadDataAtEnd))
+                {
+                    if (_readEnded && WriteSideDone)
+                    {
+                        break;
+                    }
+
+                    await WaitForSignalAsync().ConfigureAwait(false);
+                    continue;
+                }
+
+                ReadResult result;
+                try
+                {
+                    result = await _input!.ReadAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    // ECONNRESET and friends: this socket's error, nobody else's.
+                    Fail(ex);
+                    break;
+                }
+
+                if (!await OnReadAsync(result, messages, consume).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
         }
         catch (Exception ex)
         {
             Fail(ex);
         }
 
-        await CloseAsync().ConfigureAwait(false);
-    }
-
-    private async Task LoopAsync()
-    {
-        PipeReader input = _input!;
-        while (true)
+        // CloseAsync, inline: its own state machine would be one more allocation per connection.
+        try
         {
-            ProcessSignals();
-            if (Volatile.Read(ref _destroyed))
+            if (_connection is { } connection)
             {
-                return;
-            }
-
-            // While what we wrote is held back by a slow peer, read no more (the flush's completion wakes
-            // us): a handler that answers every message would otherwise buffer without bound.
-            IMessageDispatcher? messages = Volatile.Read(ref _messages);
-            bool consume = messages?.HasHandlers ?? ListenerCount(s_data) > 0;
-            if (_readEnded || _paused || PendingFlush is not null || (!consume && _unreadDataAtEnd))
-            {
-                if (_readEnded && WriteSideDone)
-                {
-                    return;
-                }
-
-                await WaitForSignalAsync().ConfigureAwait(false);
-                continue;
-            }
-
-            ReadResult result;
-            try
-            {
-                result = await input.ReadAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                // ECONNRESET and friends: this socket's error, nobody else's.
-                Fail(ex);
-                return;
-            }
-
-            ReadOnlySequence<byte> buffer = result.Buffer;
-            if (result.IsCanceled)
-            {
-                // A wake-up, not data. But bytes kept for a first handler come back with it, and the pipe will not
-                // hand bytes it saw examined over again until more arrive: if a handler (or codec) has appeared
-                // since, deliver them now instead of waiting for the peer to send something else.
-                messages = Volatile.Read(ref _messages);
-                consume = messages?.HasHandlers ?? ListenerCount(s_data) > 0;
-                if (buffer.IsEmpty || !consume || _paused || PendingFlush is not null || Volatile.Read(ref _destroyed))
-                {
-                    input.AdvanceTo(buffer.Start); // keep what is buffered for the next read
-                    continue;
-                }
-            }
-
-            if (!consume && !(buffer.IsEmpty && result.IsCompleted))
-            {
-                // Nobody listens for data yet: keep it for the first handler (as Node buffers it), but
-                // watch for the end of stream so a socket that never gets data still sees the peer's FIN.
-                input.AdvanceTo(buffer.Start, buffer.End);
-                _unreadDataAtEnd = result.IsCompleted;
-                continue;
-            }
-
-            if (messages is not null)
-            {
-                // A codec is attached: whole messages instead of data, the rest of a message left in the pipe.
-                MessageBatch batch = await DispatchMessagesAsync(messages, input, result).ConfigureAwait(false);
-                if (batch == MessageBatch.Failed)
-                {
-                    return;
-                }
-
-                if (batch == MessageBatch.Interrupted)
-                {
-                    continue;
-                }
-            }
-            else if (!buffer.IsEmpty)
-            {
-                _inDispatch = true;
-                try
-                {
-                    if (_decoder is not null)
-                    {
-                        SafeEmitText(buffer);
-                    }
-                    else
-                    {
-                        ValueTask handled = EmitAsync(s_data, buffer);
-                        if (!handled.IsCompletedSuccessfully)
-                        {
-                            await handled.ConfigureAwait(false);
-                        }
-                    }
-                }
-                catch (Exception ex)
-                {
-                    input.AdvanceTo(buffer.End);
-                    HandlerFailed(ex);
-                    return;
-                }
-                finally
-                {
-                    _inDispatch = false;
-                    FlushAfterDispatch();
-                }
-            }
-
-            if (messages is null)
-            {
-                input.AdvanceTo(buffer.End);
-            }
-
-            if (result.IsCompleted)
-            {
-                lock (_stateLock)
-                {
-                    _readEnded = true;
-                }
-
-                SafeEmit(s_end);
-                if (!_options.AllowHalfOpen)
-                {
-                    End();
-                }
+                await connection.DisposeAsync().ConfigureAwait(false);
             }
         }
-    }
-
-    private void SafeEmitText(ReadOnlySequence<byte> buffer)
-    {
-        // Decoding keeps multi-byte characters split across reads intact; the string is the one
-        // allocation SetEncoding asks for.
-        Decoder decoder = _decoder!;
-        int chars = 0;
-        foreach (ReadOnlyMemory<byte> segment in buffer)
+        catch (Exception ex) when (_unhandledError is null)
         {
-            chars += decoder.GetCharCount(segment.Span, flush: false);
+            _unhandledError = ex;
         }
 
-        string text = string.Create(chars, (buffer, decoder), static (span, state) =>
-        {
-            foreach (ReadOnlyMemory<byte> segment in state.buffer)
-            {
-                int written = state.decoder.GetChars(segment.Span, span, flush: false);
-                span = span[written..];
-            }
-        });
-        if (text.Length > 0)
-        {
-            Emit(s_data, text);
-        }
+        FinishClose();
     }
 
     /// <summary>Hands work to the event loop from any thread.</summary>
@@ -259,7 +161,7 @@ public sealed partial class NetSocket
     private void Wake()
     {
         TaskCompletionSource? waiter;
-        lock (_stateLock)
+        lock (_lock)
         {
             waiter = _signalWaiter;
             _signalWaiter = null;
@@ -278,7 +180,7 @@ public sealed partial class NetSocket
 
     private Task WaitForSignalAsync()
     {
-        lock (_stateLock)
+        lock (_lock)
         {
             if (_wakeRequested || _signals is { IsEmpty: false })
             {
@@ -375,26 +277,33 @@ public sealed partial class NetSocket
         _ => exception,
     };
 
+    /// <summary>Closes a socket whose loop never ran (connect failed, or destroyed before it connected).</summary>
     private async Task CloseAsync()
     {
-        if (_connection is { } connection)
+        try
         {
-            try
+            if (_connection is { } connection)
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
-            catch (Exception ex) when (_unhandledError is null)
-            {
-                _unhandledError = ex;
-            }
-
-            if (_idleClock is not null)
-            {
-                _ownedMonitor?.Untrack(_idleClock);
-            }
+        }
+        catch (Exception ex) when (_unhandledError is null)
+        {
+            _unhandledError = ex;
         }
 
-        lock (_stateLock)
+        FinishClose();
+    }
+
+    /// <summary>After the connection is disposed: <c>close</c>, then <see cref="Completion"/>.</summary>
+    private void FinishClose()
+    {
+        if (_connection is not null && _idleClock is not null)
+        {
+            _ownedMonitor?.Untrack(_idleClock);
+        }
+
+        lock (_lock)
         {
             _closed = true;
         }

@@ -62,7 +62,7 @@ public sealed partial class NetSocket
     /// <summary>Encodes one message into the write buffer with <c>Write</c>'s accounting and backpressure.</summary>
     internal bool WriteMessage<TMessage>(IMessageWriter<TMessage> writer, TMessage message, Action<Exception?>? callback)
     {
-        lock (_writeLock)
+        lock (_lock)
         {
             if (RejectWrite(callback))
             {

@@ -7,7 +7,6 @@ namespace PipeNet;
 
 public sealed partial class NetSocket
 {
-    private readonly Lock _writeLock = new();
     // Both created by the first write with a callback: most sockets never pass one.
     private Queue<(long End, Action<Exception?> Callback)>? _writeCallbacks;
     private Queue<(Action<Exception?> Callback, Exception? Error)>? _readyCallbacks;
@@ -20,7 +19,6 @@ public sealed partial class NetSocket
     private bool _needDrain;
     private bool _ending;
     private long _written;
-    private long _flushed;
     private long _highWaterMark = 64 * 1024;
     private IConnectionSendProgressFeature? _sendProgress;
     private bool _watchingSendProgress;
@@ -51,7 +49,7 @@ public sealed partial class NetSocket
     /// <returns><c>false</c> when the caller should wait for <c>drain</c> before writing more.</returns>
     public bool Write(ReadOnlySpan<byte> data, Action<Exception?>? callback = null)
     {
-        lock (_writeLock)
+        lock (_lock)
         {
             if (RejectWrite(callback))
             {
@@ -84,7 +82,7 @@ public sealed partial class NetSocket
     public bool Write(string text, Encoding? encoding = null, Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        lock (_writeLock)
+        lock (_lock)
         {
             if (RejectWrite(callback))
             {
@@ -101,7 +99,7 @@ public sealed partial class NetSocket
     /// <returns>This socket.</returns>
     public NetSocket End()
     {
-        lock (_writeLock)
+        lock (_lock)
         {
             if (_ending || _destroyed)
             {
@@ -193,7 +191,7 @@ public sealed partial class NetSocket
     /// <summary>Called by the loop after a <c>data</c> handler: one flush for everything it wrote.</summary>
     private void FlushAfterDispatch()
     {
-        lock (_writeLock)
+        lock (_lock)
         {
             if (_flushAfterDispatch)
             {
@@ -206,7 +204,7 @@ public sealed partial class NetSocket
     private void FlushBufferedWrites()
     {
         bool ending;
-        lock (_writeLock)
+        lock (_lock)
         {
             if (_bufferedBeforeConnect is { WrittenCount: > 0 } buffered)
             {
@@ -269,7 +267,7 @@ public sealed partial class NetSocket
         catch (Exception ex)
         {
             // The transport failed (reset): the read side reports it; writes waiting on it fail.
-            lock (_writeLock)
+            lock (_lock)
             {
                 _flushTask = null;
             }
@@ -279,7 +277,7 @@ public sealed partial class NetSocket
             return;
         }
 
-        lock (_writeLock)
+        lock (_lock)
         {
             if (result.IsCanceled)
             {
@@ -308,11 +306,10 @@ public sealed partial class NetSocket
 
     private void OnFlushed(long target)
     {
-        _flushed = target;
         if (_sendProgress is null)
         {
             // A transport that cannot say when bytes reach the kernel: flushed is as far as we can see.
-            ReleaseWriteCallbacks(_flushed);
+            ReleaseWriteCallbacks(target);
         }
         else if (_writeCallbacks is { Count: > 0 } && !_watchingSendProgress)
         {
@@ -327,7 +324,7 @@ public sealed partial class NetSocket
         }
     }
 
-    /// <summary>Moves the callbacks of writes up to <paramref name="sent"/> bytes to the loop. Called under the write lock.</summary>
+    /// <summary>Moves the callbacks of writes up to <paramref name="sent"/> bytes to the loop. Called under the lock.</summary>
     private void ReleaseWriteCallbacks(long sent)
     {
         bool any = false;
@@ -350,7 +347,7 @@ public sealed partial class NetSocket
         while (true)
         {
             long next;
-            lock (_writeLock)
+            lock (_lock)
             {
                 if (_writeCallbacks is null || !_writeCallbacks.TryPeek(out (long End, Action<Exception?> Callback) entry))
                 {
@@ -362,7 +359,7 @@ public sealed partial class NetSocket
             }
 
             bool sent = await progress.WaitForBytesWrittenAsync(next).ConfigureAwait(false);
-            lock (_writeLock)
+            lock (_lock)
             {
                 ReleaseWriteCallbacks(BytesWritten);
                 if (!sent)
@@ -387,7 +384,7 @@ public sealed partial class NetSocket
 
     private void FailPendingWriteCallbacks(Exception? error, string? brokenPipe)
     {
-        lock (_writeLock)
+        lock (_lock)
         {
             if (_writeCallbacks is not { Count: > 0 } pending)
             {
@@ -409,7 +406,7 @@ public sealed partial class NetSocket
         while (true)
         {
             (Action<Exception?> Callback, Exception? Error) entry;
-            lock (_writeLock)
+            lock (_lock)
             {
                 if (_readyCallbacks is null || !_readyCallbacks.TryDequeue(out entry))
                 {
@@ -435,7 +432,7 @@ public sealed partial class NetSocket
             while (true)
             {
                 Task? pending;
-                lock (_writeLock)
+                lock (_lock)
                 {
                     FlushLocked();
                     pending = _flushTask;
@@ -456,7 +453,7 @@ public sealed partial class NetSocket
             Post(SocketSignal.Error, Translate(ex));
         }
 
-        lock (_stateLock)
+        lock (_lock)
         {
             _writeEnded = true;
         }

@@ -63,7 +63,9 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     private SocketOptions _options;
     private bool _ownsOptions;
     private ConcurrentQueue<(SocketSignal Signal, object? State)>? _signals; // created by the first Post: most sockets never need it
-    private readonly Lock _stateLock = new();
+    // One lock for the socket's state and its write accounting: the two were only ever nested write-then-state,
+    // and a second Lock cost 40 bytes per socket.
+    private readonly Lock _lock = new();
     private TaskCompletionSource? _completion; // created when Completion is first asked for, or at close
     private ConnectionContext? _connection;
     private IConnectionBytesFeature? _bytes;
@@ -135,7 +137,7 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     {
         get
         {
-            lock (_stateLock)
+            lock (_lock)
             {
                 if (_closed || _state == ReadyState.Closed)
                 {
@@ -204,7 +206,7 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     /// <summary>This socket's own options, copied from the shared ones first if need be: the only way to change them.</summary>
     private SocketOptions OwnOptions()
     {
-        lock (_stateLock)
+        lock (_lock)
         {
             if (!_ownsOptions)
             {
