@@ -35,6 +35,7 @@ public sealed class MessageSocket<TMessage> : EventEmitter<MessageSocket<TMessag
     private readonly IMessageReader<TMessage> _reader;
     private readonly IMessageWriter<TMessage> _writer;
     private readonly long _maxMessageSize;
+    private CountingBufferWriter? _sentBytes; // created by the first Send; the socket's lock guards it
 
     internal MessageSocket(NetSocket socket, IMessageReader<TMessage> reader, IMessageWriter<TMessage> writer, long maxMessageSize)
     {
@@ -68,7 +69,8 @@ public sealed class MessageSocket<TMessage> : EventEmitter<MessageSocket<TMessag
     /// <param name="callback">Runs once the bytes reached the socket, or with the error that stopped them.</param>
     /// <returns><c>false</c> when the caller should wait for the socket's <c>drain</c> before sending more (or the socket is ended or destroyed, which also raises <c>error</c>).</returns>
     /// <exception cref="ArgumentException">The codec cannot frame <paramref name="message"/>; nothing was sent.</exception>
-    public bool Send(TMessage message, Action<Exception?>? callback = null) => _socket.WriteMessage(_writer, message, callback);
+    public bool Send(TMessage message, Action<Exception?>? callback = null) =>
+        _socket.WriteMessage(_writer, _sentBytes ??= new CountingBufferWriter(), message, callback);
 
     /// <summary>Sends <paramref name="message"/>, then half-closes the socket.</summary>
     /// <param name="message">The last message.</param>

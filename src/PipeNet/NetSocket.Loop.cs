@@ -29,8 +29,9 @@ public sealed partial class NetSocket
         _idleClock = connection.Features.Get<IConnectionIdleTimeoutFeature>();
         if (_idleClock is null && _bytes is not null)
         {
-            _ownedMonitor = _options.IdleMonitor ?? ConnectionIdleMonitor.Shared;
-            _idleClock = _ownedMonitor.Track(connection, _options.Timeout);
+            ConnectionIdleMonitor monitor = _options.IdleMonitor ?? ConnectionIdleMonitor.Shared;
+            Client.OwnedMonitor = monitor;
+            _idleClock = monitor.Track(connection, _options.Timeout);
         }
         else if (_idleClock is not null && _options.Timeout is { } timeout)
         {
@@ -178,18 +179,19 @@ public sealed partial class NetSocket
         }
     }
 
-    private Task WaitForSignalAsync()
+    /// <summary>Waits for <see cref="Wake"/>. A <see cref="ValueTask"/> so the loop's state machine needs no awaiter field for it.</summary>
+    private ValueTask WaitForSignalAsync()
     {
         lock (_lock)
         {
             if (_wakeRequested || _signals is { IsEmpty: false })
             {
                 _wakeRequested = false;
-                return Task.CompletedTask;
+                return default;
             }
 
             _signalWaiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _signalWaiter.Task;
+            return new ValueTask(_signalWaiter.Task);
         }
     }
 
@@ -300,7 +302,7 @@ public sealed partial class NetSocket
     {
         if (_connection is not null && _idleClock is not null)
         {
-            _ownedMonitor?.Untrack(_idleClock);
+            _client?.OwnedMonitor?.Untrack(_idleClock);
         }
 
         lock (_lock)

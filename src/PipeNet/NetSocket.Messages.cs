@@ -9,7 +9,6 @@ namespace PipeNet;
 public sealed partial class NetSocket
 {
     private IMessageDispatcher? _messages;
-    private CountingBufferWriter? _messageBytes;
 
     /// <summary>
     /// Speaks <paramref name="codec"/> on this socket from now on: received bytes are parsed into messages and raised
@@ -60,7 +59,11 @@ public sealed partial class NetSocket
     internal void MessageHandlersChanged() => Wake();
 
     /// <summary>Encodes one message into the write buffer with <c>Write</c>'s accounting and backpressure.</summary>
-    internal bool WriteMessage<TMessage>(IMessageWriter<TMessage> writer, TMessage message, Action<Exception?>? callback)
+    /// <param name="writer">The codec's writing half.</param>
+    /// <param name="counter">The message socket's own counter (one per socket, used under the lock).</param>
+    /// <param name="message">The message.</param>
+    /// <param name="callback">Runs once the bytes reached the socket.</param>
+    internal bool WriteMessage<TMessage>(IMessageWriter<TMessage> writer, CountingBufferWriter counter, TMessage message, Action<Exception?>? callback)
     {
         lock (_lock)
         {
@@ -69,8 +72,7 @@ public sealed partial class NetSocket
                 return false;
             }
 
-            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (_bufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
-            CountingBufferWriter counter = _messageBytes ??= new CountingBufferWriter();
+            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (Client.BufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
             counter.Start(target);
             try
             {

@@ -11,7 +11,6 @@ public sealed partial class NetSocket
     private Queue<(long End, Action<Exception?> Callback)>? _writeCallbacks;
     private Queue<(Action<Exception?> Callback, Exception? Error)>? _readyCallbacks;
     private PipeWriter? _output;
-    private ArrayBufferWriter<byte>? _bufferedBeforeConnect;
     private Task? _flushTask;
     private bool _flushAgain;
     private bool _flushAfterDispatch;
@@ -56,7 +55,7 @@ public sealed partial class NetSocket
                 return false;
             }
 
-            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (_bufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
+            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (Client.BufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
             target.Write(data);
             return Written(data.Length, callback);
         }
@@ -89,7 +88,7 @@ public sealed partial class NetSocket
                 return false;
             }
 
-            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (_bufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
+            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (Client.BufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
             long bytes = (encoding ?? Encoding.UTF8).GetBytes(text.AsSpan(), target);
             return Written(bytes, callback);
         }
@@ -206,10 +205,10 @@ public sealed partial class NetSocket
         bool ending;
         lock (_lock)
         {
-            if (_bufferedBeforeConnect is { WrittenCount: > 0 } buffered)
+            if (_client?.BufferedBeforeConnect is { WrittenCount: > 0 } buffered)
             {
                 _output!.Write(buffered.WrittenSpan);
-                _bufferedBeforeConnect = null;
+                _client.BufferedBeforeConnect = null;
                 FlushLocked();
             }
 

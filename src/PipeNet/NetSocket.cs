@@ -70,7 +70,7 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     private ConnectionContext? _connection;
     private IConnectionBytesFeature? _bytes;
     private IConnectionIdleTimeoutFeature? _idleClock;
-    private ConnectionIdleMonitor? _ownedMonitor;
+    private ClientState? _client; // see Client
     private PipeReader? _input;
     private TaskCompletionSource? _signalWaiter;
     private bool _wakeRequested;
@@ -86,7 +86,6 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     private bool _raisingTimeouts;
     private Exception? _unhandledError;
     private Decoder? _decoder;
-    private IReadOnlyList<IPAddress> _hostAddresses = [];
 
     /// <summary>Creates an unconnected socket; call <c>Connect</c>.</summary>
     /// <param name="options">Options, also used by <c>Connect</c>; the defaults when <c>null</c>.</param>
@@ -189,7 +188,7 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     public long BytesWritten => _bytes?.BytesWritten ?? 0;
 
     /// <summary>The addresses the host name resolved to when connecting (rampart's <c>_hostAddrs</c>).</summary>
-    public IReadOnlyList<IPAddress> HostAddresses => _hostAddresses;
+    public IReadOnlyList<IPAddress> HostAddresses => _client?.HostAddresses ?? [];
 
     /// <summary>The connection underneath, once connected: the pipe-level API.</summary>
     public ConnectionContext? Connection => _connection;
@@ -202,6 +201,10 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
         UnixDomainSocketEndPoint => "unix",
         _ => null,
     };
+
+    /// <summary>The state only a socket that connects on its own needs, created the first time it is needed.</summary>
+    private ClientState Client =>
+        Volatile.Read(ref _client) ?? Interlocked.CompareExchange(ref _client, new ClientState(), null) ?? _client!;
 
     /// <summary>This socket's own options, copied from the shared ones first if need be: the only way to change them.</summary>
     private SocketOptions OwnOptions()
