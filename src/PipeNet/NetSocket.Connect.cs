@@ -188,7 +188,7 @@ public sealed partial class NetSocket
         if (IPAddress.TryParse(host, out IPAddress? literal) && NetAddress.IsIP(host) != 0)
         {
             // A literal address needs no lookup, and Node raises no lookup event for it.
-            Client.HostAddresses = [literal];
+            Extras.HostAddresses = [literal];
             return [literal];
         }
 
@@ -223,7 +223,7 @@ public sealed partial class NetSocket
             throw error;
         }
 
-        Client.HostAddresses = addresses;
+        Extras.HostAddresses = addresses;
         Emit(s_lookup, new LookupResult(null, addresses[0], addresses[0].AddressFamily == AddressFamily.InterNetworkV6 ? 6 : 4, host));
         return addresses;
     }

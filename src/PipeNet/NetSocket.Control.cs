@@ -96,7 +96,15 @@ public sealed partial class NetSocket
     public NetSocket SetEncoding(Encoding? encoding)
     {
         OwnOptions().Encoding = encoding;
-        _decoder = encoding?.GetDecoder();
+        if (encoding is not null)
+        {
+            Extras.Decoder = encoding.GetDecoder();
+        }
+        else if (_extras is not null)
+        {
+            _extras.Decoder = null;
+        }
+
         return this;
     }
 

@@ -30,7 +30,7 @@ public sealed partial class NetSocket
         if (_idleClock is null && _bytes is not null)
         {
             ConnectionIdleMonitor monitor = _options.IdleMonitor ?? ConnectionIdleMonitor.Shared;
-            Client.OwnedMonitor = monitor;
+            Extras.OwnedMonitor = monitor;
             _idleClock = monitor.Track(connection, _options.Timeout);
         }
         else if (_idleClock is not null && _options.Timeout is { } timeout)
@@ -141,9 +141,9 @@ public sealed partial class NetSocket
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (_unhandledError is null)
+        catch (Exception ex) when (_extras?.UnhandledError is null)
         {
-            _unhandledError = ex;
+            Extras.UnhandledError = ex;
         }
 
         FinishClose();
@@ -152,9 +152,10 @@ public sealed partial class NetSocket
     /// <summary>Hands work to the event loop from any thread.</summary>
     private void Post(SocketSignal signal, object? state = null)
     {
-        ConcurrentQueue<(SocketSignal Signal, object? State)> signals = Volatile.Read(ref _signals)
-            ?? Interlocked.CompareExchange(ref _signals, new(), null)
-            ?? _signals!;
+        SocketExtras extras = Extras;
+        ConcurrentQueue<(SocketSignal Signal, object? State)> signals = Volatile.Read(ref extras.Signals)
+            ?? Interlocked.CompareExchange(ref extras.Signals, new(), null)
+            ?? extras.Signals!;
         signals.Enqueue((signal, state));
         Wake();
     }
@@ -164,11 +165,14 @@ public sealed partial class NetSocket
         TaskCompletionSource? waiter;
         lock (_lock)
         {
-            waiter = _signalWaiter;
-            _signalWaiter = null;
+            waiter = _extras?.SignalWaiter;
             if (waiter is null)
             {
                 _wakeRequested = true;
+            }
+            else
+            {
+                _extras!.SignalWaiter = null;
             }
         }
 
@@ -184,20 +188,21 @@ public sealed partial class NetSocket
     {
         lock (_lock)
         {
-            if (_wakeRequested || _signals is { IsEmpty: false })
+            if (_wakeRequested || _extras?.Signals is { IsEmpty: false })
             {
                 _wakeRequested = false;
                 return default;
             }
 
-            _signalWaiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return new ValueTask(_signalWaiter.Task);
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Extras.SignalWaiter = waiter;
+            return new ValueTask(waiter.Task);
         }
     }
 
     private void ProcessSignals()
     {
-        while (Volatile.Read(ref _signals) is { } signals && signals.TryDequeue(out (SocketSignal Signal, object? State) item))
+        while (_extras is { } extras && Volatile.Read(ref extras.Signals) is { } signals && signals.TryDequeue(out (SocketSignal Signal, object? State) item))
         {
             switch (item.Signal)
             {
@@ -259,14 +264,14 @@ public sealed partial class NetSocket
         catch (Exception handlerError)
         {
             // The error handler itself threw: nothing further can report it, so it leaves the loop.
-            _unhandledError ??= handlerError;
+            Extras.UnhandledError ??= handlerError;
             return;
         }
 
         if (!handled)
         {
             // rampart: an error nobody listens to is thrown — out of the socket's loop, into Completion.
-            _unhandledError ??= error;
+            Extras.UnhandledError ??= error;
         }
     }
 
@@ -289,9 +294,9 @@ public sealed partial class NetSocket
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (_unhandledError is null)
+        catch (Exception ex) when (_extras?.UnhandledError is null)
         {
-            _unhandledError = ex;
+            Extras.UnhandledError = ex;
         }
 
         FinishClose();
@@ -302,7 +307,7 @@ public sealed partial class NetSocket
     {
         if (_connection is not null && _idleClock is not null)
         {
-            _client?.OwnedMonitor?.Untrack(_idleClock);
+            _extras?.OwnedMonitor?.Untrack(_idleClock);
         }
 
         lock (_lock)
@@ -319,10 +324,10 @@ public sealed partial class NetSocket
         }
         catch (Exception ex)
         {
-            _unhandledError ??= ex;
+            Extras.UnhandledError ??= ex;
         }
 
-        Exception? unhandled = _unhandledError;
+        Exception? unhandled = _extras?.UnhandledError;
         TaskCompletionSource? completion = Volatile.Read(ref _completion);
         if (completion is null)
         {
@@ -344,7 +349,7 @@ public sealed partial class NetSocket
     private void ProcessSignalsAfterClose()
     {
         // Errors posted just before the close still come before it; drains and timeouts no longer matter.
-        while (Volatile.Read(ref _signals) is { } signals && signals.TryDequeue(out (SocketSignal Signal, object? State) item))
+        while (_extras is { } extras && Volatile.Read(ref extras.Signals) is { } signals && signals.TryDequeue(out (SocketSignal Signal, object? State) item))
         {
             if (item.Signal == SocketSignal.Error)
             {

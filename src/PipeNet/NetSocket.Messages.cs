@@ -72,7 +72,7 @@ public sealed partial class NetSocket
                 return false;
             }
 
-            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (Client.BufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
+            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (Extras.BufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
             counter.Start(target);
             try
             {

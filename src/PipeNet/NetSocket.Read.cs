@@ -57,7 +57,7 @@ public sealed partial class NetSocket
             ValueTask handled = default;
             try
             {
-                if (_decoder is not null)
+                if (_extras?.Decoder is not null)
                 {
                     SafeEmitText(buffer);
                 }
@@ -154,7 +154,7 @@ public sealed partial class NetSocket
     {
         // Decoding keeps multi-byte characters split across reads intact; the string is the one
         // allocation SetEncoding asks for.
-        Decoder decoder = _decoder!;
+        Decoder decoder = _extras!.Decoder!;
         int chars = 0;
         foreach (ReadOnlyMemory<byte> segment in buffer)
         {

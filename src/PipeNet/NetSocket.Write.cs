@@ -7,9 +7,6 @@ namespace PipeNet;
 
 public sealed partial class NetSocket
 {
-    // Both created by the first write with a callback: most sockets never pass one.
-    private Queue<(long End, Action<Exception?> Callback)>? _writeCallbacks;
-    private Queue<(Action<Exception?> Callback, Exception? Error)>? _readyCallbacks;
     private PipeWriter? _output;
     private Task? _flushTask;
     private bool _flushAgain;
@@ -55,7 +52,7 @@ public sealed partial class NetSocket
                 return false;
             }
 
-            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (Client.BufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
+            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (Extras.BufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
             target.Write(data);
             return Written(data.Length, callback);
         }
@@ -88,7 +85,7 @@ public sealed partial class NetSocket
                 return false;
             }
 
-            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (Client.BufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
+            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (Extras.BufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
             long bytes = (encoding ?? Encoding.UTF8).GetBytes(text.AsSpan(), target);
             return Written(bytes, callback);
         }
@@ -148,7 +145,7 @@ public sealed partial class NetSocket
             : new NetException(NetErrorCode.Destroyed, "write after destroy: the socket was destroyed.");
         if (callback is not null)
         {
-            (_readyCallbacks ??= new()).Enqueue((callback, error));
+            (Extras.ReadyCallbacks ??= new()).Enqueue((callback, error));
             Post(SocketSignal.WriteCallbacks);
         }
 
@@ -161,7 +158,7 @@ public sealed partial class NetSocket
         _written += bytes;
         if (callback is not null)
         {
-            (_writeCallbacks ??= new()).Enqueue((_written, callback));
+            (Extras.WriteCallbacks ??= new()).Enqueue((_written, callback));
         }
 
         if (_output is null)
@@ -205,10 +202,10 @@ public sealed partial class NetSocket
         bool ending;
         lock (_lock)
         {
-            if (_client?.BufferedBeforeConnect is { WrittenCount: > 0 } buffered)
+            if (_extras?.BufferedBeforeConnect is { WrittenCount: > 0 } buffered)
             {
                 _output!.Write(buffered.WrittenSpan);
-                _client.BufferedBeforeConnect = null;
+                _extras.BufferedBeforeConnect = null;
                 FlushLocked();
             }
 
@@ -310,7 +307,7 @@ public sealed partial class NetSocket
             // A transport that cannot say when bytes reach the kernel: flushed is as far as we can see.
             ReleaseWriteCallbacks(target);
         }
-        else if (_writeCallbacks is { Count: > 0 } && !_watchingSendProgress)
+        else if (_extras?.WriteCallbacks is { Count: > 0 } && !_watchingSendProgress)
         {
             _watchingSendProgress = true;
             _ = WatchSendProgressAsync(_sendProgress);
@@ -327,10 +324,11 @@ public sealed partial class NetSocket
     private void ReleaseWriteCallbacks(long sent)
     {
         bool any = false;
-        while (_writeCallbacks is not null && _writeCallbacks.TryPeek(out (long End, Action<Exception?> Callback) entry) && entry.End <= sent)
+        Queue<(long End, Action<Exception?> Callback)>? pending = _extras?.WriteCallbacks;
+        while (pending is not null && pending.TryPeek(out (long End, Action<Exception?> Callback) entry) && entry.End <= sent)
         {
-            _writeCallbacks.Dequeue();
-            (_readyCallbacks ??= new()).Enqueue((entry.Callback, null));
+            pending.Dequeue();
+            (Extras.ReadyCallbacks ??= new()).Enqueue((entry.Callback, null));
             any = true;
         }
 
@@ -348,7 +346,7 @@ public sealed partial class NetSocket
             long next;
             lock (_lock)
             {
-                if (_writeCallbacks is null || !_writeCallbacks.TryPeek(out (long End, Action<Exception?> Callback) entry))
+                if (_extras?.WriteCallbacks is not { } pending || !pending.TryPeek(out (long End, Action<Exception?> Callback) entry))
                 {
                     _watchingSendProgress = false;
                     return;
@@ -385,7 +383,7 @@ public sealed partial class NetSocket
     {
         lock (_lock)
         {
-            if (_writeCallbacks is not { Count: > 0 } pending)
+            if (_extras?.WriteCallbacks is not { Count: > 0 } pending)
             {
                 return; // Nothing to fail: no exception to build, no signal to post (every close comes here).
             }
@@ -393,7 +391,7 @@ public sealed partial class NetSocket
             error ??= new NetException(NetErrorCode.BrokenPipe, brokenPipe!);
             while (pending.TryDequeue(out (long End, Action<Exception?> Callback) entry))
             {
-                (_readyCallbacks ??= new()).Enqueue((entry.Callback, error));
+                (Extras.ReadyCallbacks ??= new()).Enqueue((entry.Callback, error));
             }
         }
 
@@ -407,7 +405,7 @@ public sealed partial class NetSocket
             (Action<Exception?> Callback, Exception? Error) entry;
             lock (_lock)
             {
-                if (_readyCallbacks is null || !_readyCallbacks.TryDequeue(out entry))
+                if (_extras?.ReadyCallbacks is not { } ready || !ready.TryDequeue(out entry))
                 {
                     return;
                 }

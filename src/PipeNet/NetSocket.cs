@@ -1,9 +1,7 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Microsoft.AspNetCore.Connections;
 using PipeNet.Internal;
 
@@ -62,7 +60,6 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     // Accepted sockets share their server's options until one of them changes its own (OwnOptions).
     private SocketOptions _options;
     private bool _ownsOptions;
-    private ConcurrentQueue<(SocketSignal Signal, object? State)>? _signals; // created by the first Post: most sockets never need it
     // One lock for the socket's state and its write accounting: the two were only ever nested write-then-state,
     // and a second Lock cost 40 bytes per socket.
     private readonly Lock _lock = new();
@@ -70,9 +67,8 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     private ConnectionContext? _connection;
     private IConnectionBytesFeature? _bytes;
     private IConnectionIdleTimeoutFeature? _idleClock;
-    private ClientState? _client; // see Client
+    private SocketExtras? _extras; // see Extras
     private PipeReader? _input;
-    private TaskCompletionSource? _signalWaiter;
     private bool _wakeRequested;
     private ReadyState _state;
     private bool _readEnded;
@@ -84,8 +80,6 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     private bool _unreadDataAtEnd;
     private bool _isServerSide;
     private bool _raisingTimeouts;
-    private Exception? _unhandledError;
-    private Decoder? _decoder;
 
     /// <summary>Creates an unconnected socket; call <c>Connect</c>.</summary>
     /// <param name="options">Options, also used by <c>Connect</c>; the defaults when <c>null</c>.</param>
@@ -95,7 +89,7 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
         _ownsOptions = true;
         if (_options.Encoding is { } encoding)
         {
-            _decoder = encoding.GetDecoder();
+            Extras.Decoder = encoding.GetDecoder();
         }
     }
 
@@ -105,7 +99,7 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
         _options = options;
         if (options.Encoding is { } encoding)
         {
-            _decoder = encoding.GetDecoder();
+            Extras.Decoder = encoding.GetDecoder();
         }
 
         _isServerSide = true;
@@ -188,7 +182,7 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     public long BytesWritten => _bytes?.BytesWritten ?? 0;
 
     /// <summary>The addresses the host name resolved to when connecting (rampart's <c>_hostAddrs</c>).</summary>
-    public IReadOnlyList<IPAddress> HostAddresses => _client?.HostAddresses ?? [];
+    public IReadOnlyList<IPAddress> HostAddresses => _extras?.HostAddresses ?? [];
 
     /// <summary>The connection underneath, once connected: the pipe-level API.</summary>
     public ConnectionContext? Connection => _connection;
@@ -202,9 +196,9 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
         _ => null,
     };
 
-    /// <summary>The state only a socket that connects on its own needs, created the first time it is needed.</summary>
-    private ClientState Client =>
-        Volatile.Read(ref _client) ?? Interlocked.CompareExchange(ref _client, new ClientState(), null) ?? _client!;
+    /// <summary>The socket's occasional state, created the first time it is needed.</summary>
+    private SocketExtras Extras =>
+        Volatile.Read(ref _extras) ?? Interlocked.CompareExchange(ref _extras, new SocketExtras(), null) ?? _extras!;
 
     /// <summary>This socket's own options, copied from the shared ones first if need be: the only way to change them.</summary>
     private SocketOptions OwnOptions()
