@@ -40,7 +40,7 @@ public sealed partial class NetSocket
         ArgumentOutOfRangeException.ThrowIfNegative(milliseconds);
         TimeSpan? timeout = milliseconds == 0 ? null : TimeSpan.FromMilliseconds(milliseconds);
         OwnOptions().Timeout = timeout;
-        if (_idleClock is { } clock)
+        if (IdleClock is { } clock)
         {
             if (timeout is not null)
             {

@@ -26,21 +26,21 @@ public sealed partial class NetSocket
         }
 
         // Server sockets get their idle clock from the dispatcher; a client joins a shared monitor.
-        _idleClock = connection.Features.Get<IConnectionIdleTimeoutFeature>();
-        if (_idleClock is null && _bytes is not null)
+        IConnectionIdleTimeoutFeature? clock = connection.Features.Get<IConnectionIdleTimeoutFeature>();
+        if (clock is null && _bytes is not null)
         {
-            ConnectionIdleMonitor monitor = _options.IdleMonitor ?? ConnectionIdleMonitor.Shared;
-            Extras.OwnedMonitor = monitor;
-            _idleClock = monitor.Track(connection, _options.Timeout);
+            SocketExtras extras = Extras;
+            extras.OwnedMonitor = _options.IdleMonitor ?? ConnectionIdleMonitor.Shared;
+            clock = extras.OwnedClock = extras.OwnedMonitor.Track(connection, _options.Timeout);
         }
-        else if (_idleClock is not null && _options.Timeout is { } timeout)
+        else if (clock is not null && _options.Timeout is { } timeout)
         {
-            _idleClock.IdleTimeout = timeout;
+            clock.IdleTimeout = timeout;
         }
 
-        if (_idleClock is { IdleTimeout: not null })
+        if (clock is { IdleTimeout: not null })
         {
-            RaiseTimeouts(_idleClock);
+            RaiseTimeouts(clock);
         }
 
         lock (_lock)
@@ -305,9 +305,9 @@ public sealed partial class NetSocket
     /// <summary>After the connection is disposed: <c>close</c>, then <see cref="Completion"/>.</summary>
     private void FinishClose()
     {
-        if (_connection is not null && _idleClock is not null)
+        if (_connection is not null && _extras is { OwnedClock: { } clock })
         {
-            _extras?.OwnedMonitor?.Untrack(_idleClock);
+            _extras.OwnedMonitor?.Untrack(clock);
         }
 
         lock (_lock)

@@ -15,7 +15,7 @@ public sealed partial class NetSocket
     private bool _needDrain;
     private bool _ending;
     private long _written;
-    private long _highWaterMark = 64 * 1024;
+    private const long DefaultHighWaterMark = 64 * 1024;
     private IConnectionSendProgressFeature? _sendProgress;
     private bool _watchingSendProgress;
 
@@ -27,8 +27,8 @@ public sealed partial class NetSocket
     /// <exception cref="ArgumentOutOfRangeException">Zero or negative.</exception>
     public long HighWaterMark
     {
-        get => _highWaterMark;
-        set => _highWaterMark = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(HighWaterMark), value, "HighWaterMark must be positive.");
+        get => _extras?.HighWaterMark ?? DefaultHighWaterMark;
+        set => Extras.HighWaterMark = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(HighWaterMark), value, "HighWaterMark must be positive.");
     }
 
     private bool WriteSideDone => Volatile.Read(ref _writeEnded);
@@ -175,7 +175,7 @@ public sealed partial class NetSocket
             FlushLocked();
         }
 
-        bool belowMark = _flushTask is null && (!_inDispatch || _output.UnflushedBytes < _highWaterMark);
+        bool belowMark = _flushTask is null && (!_inDispatch || _output.UnflushedBytes < HighWaterMark);
         if (!belowMark)
         {
             _needDrain = true;

@@ -66,7 +66,6 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     private TaskCompletionSource? _completion; // created when Completion is first asked for, or at close
     private ConnectionContext? _connection;
     private IConnectionBytesFeature? _bytes;
-    private IConnectionIdleTimeoutFeature? _idleClock;
     private SocketExtras? _extras; // see Extras
     private PipeReader? _input;
     private bool _wakeRequested;
@@ -195,6 +194,12 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
         UnixDomainSocketEndPoint => "unix",
         _ => null,
     };
+
+    /// <summary>
+    /// The connection's idle clock, or <c>null</c> before it connected: the dispatcher's (a feature of the connection,
+    /// looked up when needed rather than held), or the one this socket's own monitor gave it.
+    /// </summary>
+    private IConnectionIdleTimeoutFeature? IdleClock => _extras?.OwnedClock ?? _connection?.Features.Get<IConnectionIdleTimeoutFeature>();
 
     /// <summary>The socket's occasional state, created the first time it is needed.</summary>
     private SocketExtras Extras =>

@@ -7,8 +7,8 @@ namespace PipeNet.Internal;
 
 /// <summary>
 /// A socket's occasional state, created the first time any of it is needed (as <see cref="Task"/> keeps its rare
-/// fields in ContingentProperties): an accepted socket that only reads, writes and closes never creates one, which
-/// keeps nine fields off every server connection.
+/// fields in ContingentProperties): an accepted socket that only reads, writes and closes never creates one, so a
+/// server connection pays one reference for all of them.
 /// </summary>
 /// <remarks>Fields, not properties, so the socket can read and swap them with <see cref="Volatile"/> and <see cref="Interlocked"/>.</remarks>
 internal sealed class SocketExtras
@@ -36,6 +36,12 @@ internal sealed class SocketExtras
 
     /// <summary>The idle monitor a socket joined on its own (no dispatcher gave it a clock).</summary>
     public ConnectionIdleMonitor? OwnedMonitor;
+
+    /// <summary>The clock <see cref="OwnedMonitor"/> gave the socket.</summary>
+    public IConnectionIdleTimeoutFeature? OwnedClock;
+
+    /// <summary>A <c>HighWaterMark</c> other than the default.</summary>
+    public long? HighWaterMark;
 
     /// <summary>What was written before the socket connected.</summary>
     public ArrayBufferWriter<byte>? BufferedBeforeConnect;
