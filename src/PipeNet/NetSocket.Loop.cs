@@ -13,7 +13,6 @@ public sealed partial class NetSocket
         _connection = connection;
         _input = connection.Transport.Input;
         _output = connection.Transport.Output;
-        _bytes = connection.Features.Get<IConnectionBytesFeature>();
         _sendProgress = connection.Features.Get<IConnectionSendProgressFeature>();
 
         if (connection.Features.Get<ISocketOptionsFeature>() is { } socketOptions)
@@ -27,7 +26,7 @@ public sealed partial class NetSocket
 
         // Server sockets get their idle clock from the dispatcher; a client joins a shared monitor.
         IConnectionIdleTimeoutFeature? clock = connection.Features.Get<IConnectionIdleTimeoutFeature>();
-        if (clock is null && _bytes is not null)
+        if (clock is null && connection.Features.Get<IConnectionBytesFeature>() is not null)
         {
             SocketExtras extras = Extras;
             extras.OwnedMonitor = _options.IdleMonitor ?? ConnectionIdleMonitor.Shared;
@@ -97,7 +96,7 @@ public sealed partial class NetSocket
 
                 // While what we wrote is held back by a slow peer, read no more (the flush's completion wakes
                 // us): a handler that answers every message would otherwise buffer without bound.
-                IMessageDispatcher? messages = Volatile.Read(ref _messages);
+                IMessageDispatcher? messages = Messages;
                 bool consume = messages?.HasHandlers ?? ListenerCount(s_data) > 0;
                 if (_readEnded || _paused || PendingFlush is not null || (!consume && _unreadDataAtEnd))
                 {

@@ -8,7 +8,8 @@ namespace PipeNet;
 
 public sealed partial class NetSocket
 {
-    private IMessageDispatcher? _messages;
+    /// <summary>The codec attached by <c>UseCodec</c>, if any.</summary>
+    private IMessageDispatcher? Messages => _extras is { } extras ? Volatile.Read(ref extras.Messages) : null;
 
     /// <summary>
     /// Speaks <paramref name="codec"/> on this socket from now on: received bytes are parsed into messages and raised
@@ -46,7 +47,7 @@ public sealed partial class NetSocket
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(writer);
         var messages = new MessageSocket<TMessage>(this, reader, writer, (options ?? new MessageReaderOptions()).MaxMessageSize);
-        if (Interlocked.CompareExchange(ref _messages, messages, null) is not null)
+        if (Interlocked.CompareExchange(ref Extras.Messages, messages, null) is not null)
         {
             throw new InvalidOperationException("A codec is already attached to this socket.");
         }

@@ -24,7 +24,7 @@ public sealed partial class NetSocket
             // A wake-up, not data. But bytes kept for a first handler come back with it, and the pipe will not
             // hand bytes it saw examined over again until more arrive: if a handler (or codec) has appeared
             // since, deliver them now instead of waiting for the peer to send something else.
-            messages = Volatile.Read(ref _messages);
+            messages = Messages;
             consume = messages?.HasHandlers ?? ListenerCount(s_data) > 0;
             if (buffer.IsEmpty || !consume || _paused || PendingFlush is not null || Volatile.Read(ref _destroyed))
             {

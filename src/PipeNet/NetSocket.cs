@@ -65,7 +65,6 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     private readonly Lock _lock = new();
     private TaskCompletionSource? _completion; // created when Completion is first asked for, or at close
     private ConnectionContext? _connection;
-    private IConnectionBytesFeature? _bytes;
     private SocketExtras? _extras; // see Extras
     private PipeReader? _input;
     private bool _wakeRequested;
@@ -175,10 +174,10 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     public EndPoint? RemoteEndPoint => _connection?.RemoteEndPoint;
 
     /// <summary>Bytes received from the peer, exactly as many as it sent us so far.</summary>
-    public long BytesRead => _bytes?.BytesRead ?? 0;
+    public long BytesRead => Bytes?.BytesRead ?? 0;
 
     /// <summary>Bytes handed to the kernel for the peer; equals what the peer counts once it has read them.</summary>
-    public long BytesWritten => _bytes?.BytesWritten ?? 0;
+    public long BytesWritten => Bytes?.BytesWritten ?? 0;
 
     /// <summary>The addresses the host name resolved to when connecting (rampart's <c>_hostAddrs</c>).</summary>
     public IReadOnlyList<IPAddress> HostAddresses => _extras?.HostAddresses ?? [];
@@ -194,6 +193,9 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
         UnixDomainSocketEndPoint => "unix",
         _ => null,
     };
+
+    /// <summary>The connection's byte counts (looked up when asked for: few sockets ever ask), or <c>null</c>.</summary>
+    private IConnectionBytesFeature? Bytes => _connection?.Features.Get<IConnectionBytesFeature>();
 
     /// <summary>
     /// The connection's idle clock, or <c>null</c> before it connected: the dispatcher's (a feature of the connection,

@@ -19,6 +19,9 @@ internal sealed class SocketExtras
     /// <summary>The loop waiting for a wake-up, if it is.</summary>
     public TaskCompletionSource? SignalWaiter;
 
+    /// <summary>The codec attached by <c>UseCodec</c>.</summary>
+    public IMessageDispatcher? Messages;
+
     /// <summary>An error nobody handled: it faults <c>Completion</c>.</summary>
     public Exception? UnhandledError;
 
