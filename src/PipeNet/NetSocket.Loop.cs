@@ -13,7 +13,6 @@ public sealed partial class NetSocket
         _connection = connection;
         _input = connection.Transport.Input;
         _output = connection.Transport.Output;
-        _sendProgress = connection.Features.Get<IConnectionSendProgressFeature>();
 
         if (connection.Features.Get<ISocketOptionsFeature>() is { } socketOptions)
         {

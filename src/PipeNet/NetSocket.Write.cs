@@ -16,7 +16,6 @@ public sealed partial class NetSocket
     private bool _ending;
     private long _written;
     private const long DefaultHighWaterMark = 64 * 1024;
-    private IConnectionSendProgressFeature? _sendProgress;
     private bool _watchingSendProgress;
 
     /// <summary>
@@ -302,15 +301,19 @@ public sealed partial class NetSocket
 
     private void OnFlushed(long target)
     {
-        if (_sendProgress is null)
+        if (_extras?.WriteCallbacks is { Count: > 0 } && !_watchingSendProgress)
         {
-            // A transport that cannot say when bytes reach the kernel: flushed is as far as we can see.
-            ReleaseWriteCallbacks(target);
-        }
-        else if (_extras?.WriteCallbacks is { Count: > 0 } && !_watchingSendProgress)
-        {
-            _watchingSendProgress = true;
-            _ = WatchSendProgressAsync(_sendProgress);
+            // Looked up only when write callbacks wait, which most flushes never have.
+            if (_connection?.Features.Get<IConnectionSendProgressFeature>() is { } progress)
+            {
+                _watchingSendProgress = true;
+                _ = WatchSendProgressAsync(progress);
+            }
+            else
+            {
+                // A transport that cannot say when bytes reach the kernel: flushed is as far as we can see.
+                ReleaseWriteCallbacks(target);
+            }
         }
 
         if (_needDrain && !_inDispatch && _flushTask is null)
