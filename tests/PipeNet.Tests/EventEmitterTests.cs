@@ -124,6 +124,36 @@ public sealed class EventEmitterTests
     }
 
     [Fact]
+    public async Task ConcurrentRegistrationsAllLandAndAOnceHandlerRunsOnceAcrossThreads()
+    {
+        var socket = new NetSocket();
+        const int Threads = 8, PerThread = 50;
+        using var start = new Barrier(Threads);
+        await Task.WhenAll(Enumerable.Range(0, Threads).Select(_ => OnOwnThread(() =>
+        {
+            start.SignalAndWait();
+            for (int i = 0; i < PerThread; i++)
+            {
+                socket.On("custom", () => { }).OnEnd(() => { });
+            }
+        }))).WithTimeout();
+        Assert.Equal(Threads * PerThread, socket.ListenerCount("custom"));
+        Assert.Equal(Threads * PerThread, socket.ListenerCount("end"));
+
+        int runs = 0;
+        socket.RemoveAllListeners("custom").Once("custom", () => { Interlocked.Increment(ref runs); });
+        using var go = new Barrier(Threads);
+        await Task.WhenAll(Enumerable.Range(0, Threads).Select(_ => OnOwnThread(() =>
+        {
+            go.SignalAndWait();
+            socket.Trigger("custom");
+        }))).WithTimeout();
+        Assert.Equal(1, runs);
+        Assert.Equal(0, socket.ListenerCount("custom"));
+        Assert.Equal(Threads * PerThread, socket.ListenerCount("end"));
+    }
+
+    [Fact]
     public void RaisingAnEventAllocatesNothing()
     {
         var emitter = new Probe();
@@ -148,6 +178,10 @@ public sealed class EventEmitterTests
         var error = Assert.Throws<InvalidOperationException>(Probe.DefineTickAgain);
         Assert.Contains("'tick'", error.Message);
     }
+
+    /// <summary>Runs <paramref name="work"/> on a thread of its own, so threads meeting at a barrier need not wait for the pool to grow.</summary>
+    private static Task OnOwnThread(Action work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private sealed class Probe : EventEmitter<Probe>
     {
