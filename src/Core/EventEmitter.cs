@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using PipeNet.Internal;
 
 namespace PipeNet;
 
@@ -13,16 +14,22 @@ namespace PipeNet;
 /// <c>On</c> with an <see cref="ArgumentException"/> naming the event and the shapes it accepts.
 /// Events of any other name (custom events, raised with <see cref="Trigger"/>) take <see cref="Action"/>
 /// or <see cref="Action{T}"/> of <see cref="object"/>. Raising an event allocates nothing.
+/// A type's built-in events are defined once, by <see cref="DefineEvent"/> in static fields, and shared by all its
+/// emitters; an emitter holds only the handlers it was given, so one with no handlers costs a single null field.
 /// </remarks>
 /// <typeparam name="TSelf">The concrete emitter, returned by the chaining methods.</typeparam>
 public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
 {
     private static readonly Type[] s_customShapes = [typeof(Action), typeof(Action<object?>)];
+    private static readonly Lock s_definitionsLock = new();
 
-    private readonly Lock _lock = new();
-    // A handful of events per emitter: a short array searched in order costs less memory per socket than a
-    // dictionary, and lookups happen only when handlers are registered, never when events are raised.
-    private EventSlot[] _slots = [];
+    // The built-in events of TSelf, defined once by its static fields (DefineEvent) and shared by every instance.
+    private static EventSlot[] s_definitions = [];
+    private static volatile bool s_definitionsComplete;
+
+    // Only the events somebody listens to, in an immutable table swapped whole (EventTable): an emitter with no
+    // handlers costs one null reference, and registering, removing and raising need no lock.
+    private object[]? _handlers;
 
     /// <summary>Registers <paramref name="handler"/> for <paramref name="eventName"/>.</summary>
     /// <param name="eventName">The event, for example <c>data</c>.</param>
@@ -48,19 +55,20 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     {
         ArgumentNullException.ThrowIfNull(eventName);
         ArgumentNullException.ThrowIfNull(handler);
-        lock (_lock)
+        object key = KeyOf(eventName);
+        while (true)
         {
-            if (FindSlot(eventName) is { } slot)
+            object[]? table = Volatile.Read(ref _handlers);
+            object? handlers = EventTable.Find(table, key);
+            int index = EventTable.Count(handlers) - 1;
+            while (index >= 0 && !EventTable.HandlerOf(EventTable.At(handlers!, index)).Equals(handler))
             {
-                EventSlot.Registration[] handlers = slot.Handlers;
-                for (int i = handlers.Length - 1; i >= 0; i--)
-                {
-                    if (handlers[i].Handler.Equals(handler))
-                    {
-                        RemoveAt(slot, i);
-                        break;
-                    }
-                }
+                index--;
+            }
+
+            if (index < 0 || TrySwap(table, EventTable.With(table, key, EventTable.RemoveAt(handlers!, index))))
+            {
+                break;
             }
         }
 
@@ -73,15 +81,19 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     /// <returns>This emitter.</returns>
     public TSelf RemoveAllListeners(string? eventName = null)
     {
-        lock (_lock)
+        if (eventName is null)
         {
-            foreach (EventSlot slot in _slots)
+            Volatile.Write(ref _handlers, null);
+        }
+        else
+        {
+            object key = KeyOf(eventName);
+            object[]? table;
+            do
             {
-                if (eventName is null || slot.Name == eventName)
-                {
-                    Volatile.Write(ref slot.Handlers, EventSlot.NoHandlers);
-                }
+                table = Volatile.Read(ref _handlers);
             }
+            while (!TrySwap(table, EventTable.With(table, key, null)));
         }
 
         OnHandlersChanged(eventName);
@@ -94,10 +106,7 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     public int ListenerCount(string eventName)
     {
         ArgumentNullException.ThrowIfNull(eventName);
-        lock (_lock)
-        {
-            return FindSlot(eventName)?.Count ?? 0;
-        }
+        return EventTable.Count(EventTable.Find(Volatile.Read(ref _handlers), KeyOf(eventName)));
     }
 
     /// <summary>
@@ -112,22 +121,14 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     public TSelf Trigger(string eventName, object? argument = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
-        EventSlot? slot;
-        lock (_lock)
+        object key = KeyOf(eventName);
+        object? handlers = EventTable.Find(Volatile.Read(ref _handlers), key);
+        int count = EventTable.Count(handlers);
+        for (int i = 0; i < count; i++)
         {
-            slot = FindSlot(eventName);
-        }
-
-        if (slot is not null)
-        {
-            foreach (EventSlot.Registration registration in Snapshot(slot))
+            if (TryTake(key, EventTable.At(handlers!, i), out Delegate? handler))
             {
-                if (!TryTake(slot, registration))
-                {
-                    continue;
-                }
-
-                InvokeUntyped(registration.Handler, argument);
+                InvokeUntyped(handler, argument);
             }
         }
 
@@ -135,22 +136,39 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     }
 
     /// <summary>
-    /// Declares a built-in event and the delegate shapes its handlers may have; call it from the
-    /// constructor. The first shape is the one the typed helpers (<c>OnData</c>, …) register.
+    /// Declares a built-in event of <typeparamref name="TSelf"/> and the delegate shapes its handlers may have.
+    /// Call it once per event, from a static field initializer: the slot is shared by every emitter of the type.
+    /// The first shape is the one the typed helpers (<c>OnData</c>, …) register.
     /// </summary>
     /// <param name="eventName">The event's name.</param>
     /// <param name="signature">The accepted shapes for error messages, for example <c>Action&lt;Exception&gt;</c>.</param>
-    /// <param name="shapes">The accepted delegate types; pass a static array so each emitter does not allocate one.</param>
+    /// <param name="shapes">The accepted delegate types.</param>
     /// <returns>The event's slot, to raise it with <see cref="Emit(EventSlot)"/> and friends.</returns>
-    protected EventSlot DefineEvent(string eventName, string signature, params Type[] shapes)
+    /// <exception cref="ArgumentException">An empty name.</exception>
+    /// <exception cref="InvalidOperationException">The type already defines an event of that name (for example, <c>DefineEvent</c> was called from a constructor).</exception>
+    protected static EventSlot DefineEvent(string eventName, string signature, params Type[] shapes)
     {
-        lock (_lock)
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        ArgumentNullException.ThrowIfNull(signature);
+        ArgumentNullException.ThrowIfNull(shapes);
+        lock (s_definitionsLock)
         {
+            if (FindDefinition(s_definitions, eventName) is not null)
+            {
+                throw new InvalidOperationException(
+                    $"{typeof(TSelf).Name} already defines the '{eventName}' event: define each event once per type, in a static field.");
+            }
+
             var slot = new EventSlot(eventName, shapes, signature);
-            _slots = [.. _slots, slot];
+            Volatile.Write(ref s_definitions, [.. s_definitions, slot]);
             return slot;
         }
     }
+
+    /// <summary>How many handlers <paramref name="slot"/> has; allocates nothing, so the raising code may ask before each emit.</summary>
+    /// <param name="slot">The event.</param>
+    /// <returns>The count.</returns>
+    protected int ListenerCount(EventSlot slot) => EventTable.Count(EventTable.Find(Volatile.Read(ref _handlers), slot));
 
     /// <summary>
     /// Whether <paramref name="handler"/> (or an equal delegate: the same method on the same target) is registered for
@@ -163,9 +181,11 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     {
         ArgumentNullException.ThrowIfNull(slot);
         ArgumentNullException.ThrowIfNull(handler);
-        foreach (EventSlot.Registration registration in Snapshot(slot))
+        object? handlers = EventTable.Find(Volatile.Read(ref _handlers), slot);
+        int count = EventTable.Count(handlers);
+        for (int i = 0; i < count; i++)
         {
-            if (registration.Handler.Equals(handler))
+            if (EventTable.HandlerOf(EventTable.At(handlers!, i)).Equals(handler))
             {
                 return true;
             }
@@ -186,15 +206,17 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     protected bool Emit(EventSlot slot)
     {
         bool any = false;
-        foreach (EventSlot.Registration registration in Snapshot(slot))
+        object? handlers = Snapshot(slot);
+        int count = EventTable.Count(handlers);
+        for (int i = 0; i < count; i++)
         {
-            if (!TryTake(slot, registration))
+            if (!TryTake(slot, EventTable.At(handlers!, i), out Delegate? handler))
             {
                 continue;
             }
 
             any = true;
-            switch (registration.Handler)
+            switch (handler)
             {
                 case Action action:
                     action();
@@ -206,7 +228,7 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
                     chained();
                     break;
                 default:
-                    InvokeUntyped(registration.Handler, null);
+                    InvokeUntyped(handler, null);
                     break;
             }
         }
@@ -222,15 +244,17 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     protected bool Emit<T>(EventSlot slot, T argument)
     {
         bool any = false;
-        foreach (EventSlot.Registration registration in Snapshot(slot))
+        object? handlers = Snapshot(slot);
+        int count = EventTable.Count(handlers);
+        for (int i = 0; i < count; i++)
         {
-            if (!TryTake(slot, registration))
+            if (!TryTake(slot, EventTable.At(handlers!, i), out Delegate? handler))
             {
                 continue;
             }
 
             any = true;
-            Invoke(registration.Handler, argument);
+            Invoke(handler, argument);
         }
 
         return any;
@@ -246,21 +270,23 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     protected bool Emit<T1, T2>(EventSlot slot, T1 first, T2 second)
     {
         bool any = false;
-        foreach (EventSlot.Registration registration in Snapshot(slot))
+        object? handlers = Snapshot(slot);
+        int count = EventTable.Count(handlers);
+        for (int i = 0; i < count; i++)
         {
-            if (!TryTake(slot, registration))
+            if (!TryTake(slot, EventTable.At(handlers!, i), out Delegate? handler))
             {
                 continue;
             }
 
             any = true;
-            switch (registration.Handler)
+            switch (handler)
             {
                 case Action<T1, T2> both:
                     both(first, second);
                     break;
                 default:
-                    Invoke(registration.Handler, first);
+                    Invoke(handler, first);
                     break;
             }
         }
@@ -279,56 +305,56 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     /// <returns>A task that completes when every handler has.</returns>
     protected ValueTask EmitAsync<T>(EventSlot slot, T argument)
     {
-        EventSlot.Registration[] handlers = Snapshot(slot);
-        for (int i = 0; i < handlers.Length; i++)
+        object? handlers = Snapshot(slot);
+        int count = EventTable.Count(handlers);
+        for (int i = 0; i < count; i++)
         {
-            EventSlot.Registration registration = handlers[i];
-            if (!TryTake(slot, registration))
+            if (!TryTake(slot, EventTable.At(handlers!, i), out Delegate? handler))
             {
                 continue;
             }
 
-            if (registration.Handler is Func<T, ValueTask> asyncHandler)
+            if (handler is Func<T, ValueTask> asyncHandler)
             {
                 ValueTask pending = asyncHandler(argument);
                 if (!pending.IsCompletedSuccessfully)
                 {
-                    return AwaitRestAsync(pending, handlers, i + 1, slot, argument);
+                    return AwaitRestAsync(pending, handlers!, i + 1, slot, argument);
                 }
 
                 continue;
             }
 
-            Invoke(registration.Handler, argument);
+            Invoke(handler, argument);
         }
 
         return default;
     }
 
-    private async ValueTask AwaitRestAsync<T>(ValueTask pending, EventSlot.Registration[] handlers, int next, EventSlot slot, T argument)
+    private async ValueTask AwaitRestAsync<T>(ValueTask pending, object handlers, int next, EventSlot slot, T argument)
     {
         await pending.ConfigureAwait(false);
-        for (int i = next; i < handlers.Length; i++)
+        int count = EventTable.Count(handlers);
+        for (int i = next; i < count; i++)
         {
-            EventSlot.Registration registration = handlers[i];
-            if (!TryTake(slot, registration))
+            if (!TryTake(slot, EventTable.At(handlers, i), out Delegate? handler))
             {
                 continue;
             }
 
-            if (registration.Handler is Func<T, ValueTask> asyncHandler)
+            if (handler is Func<T, ValueTask> asyncHandler)
             {
                 await asyncHandler(argument).ConfigureAwait(false);
             }
             else
             {
-                Invoke(registration.Handler, argument);
+                Invoke(handler, argument);
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static EventSlot.Registration[] Snapshot(EventSlot slot) => Volatile.Read(ref slot.Handlers);
+    private object? Snapshot(EventSlot slot) => EventTable.Find(Volatile.Read(ref _handlers), slot);
 
     private void Invoke<T>(Delegate handler, T argument)
     {
@@ -389,36 +415,48 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
         ArgumentNullException.ThrowIfNull(handler);
-        lock (_lock)
+        EventSlot? slot = FindDefinition(eventName);
+        if (!Accepts(slot?.Shapes ?? s_customShapes, handler))
         {
-            EventSlot? slot = FindSlot(eventName);
-            if (slot is null)
-            {
-                slot = new EventSlot(eventName, s_customShapes, "Action or Action<object?>");
-                _slots = [.. _slots, slot];
-            }
-
-            if (!Accepts(slot, handler))
-            {
-                throw new ArgumentException(
-                    $"The '{eventName}' event takes a handler of type {slot.Signature}, not {Describe(handler.GetType())}.", nameof(handler));
-            }
-
-            EventSlot.Registration[] current = slot.Handlers;
-            var updated = new EventSlot.Registration[current.Length + 1];
-            current.CopyTo(updated, 0);
-            updated[^1] = new EventSlot.Registration(handler, once);
-            Volatile.Write(ref slot.Handlers, updated);
+            throw new ArgumentException(
+                $"The '{eventName}' event takes a handler of type {slot?.Signature ?? "Action or Action<object?>"}, not {Describe(handler.GetType())}.", nameof(handler));
         }
+
+        object key = (object?)slot ?? eventName;
+        object entry = once ? new EventSlot.Once(handler) : handler;
+        object[]? table;
+        do
+        {
+            table = Volatile.Read(ref _handlers);
+        }
+        while (!TrySwap(table, EventTable.With(table, key, EventTable.Append(EventTable.Find(table, key), entry))));
 
         OnHandlersChanged(eventName);
         return (TSelf)this;
     }
 
-    /// <summary>The slot named <paramref name="eventName"/>, or <c>null</c>. Called under the lock.</summary>
-    private EventSlot? FindSlot(string eventName)
+    private bool TrySwap(object[]? expected, object[]? replacement) =>
+        ReferenceEquals(Interlocked.CompareExchange(ref _handlers, replacement, expected), expected);
+
+    /// <summary>The table key of <paramref name="eventName"/>: the type's slot for a built-in event, the name for a custom one.</summary>
+    private static object KeyOf(string eventName) => (object?)FindDefinition(eventName) ?? eventName;
+
+    private static EventSlot? FindDefinition(string eventName)
     {
-        foreach (EventSlot slot in _slots)
+        if (!s_definitionsComplete)
+        {
+            // Events are defined by TSelf's static fields, which the runtime may initialize lazily (even after
+            // instances exist): run them before the first lookup by name, or "data" would look like a custom event.
+            RuntimeHelpers.RunClassConstructor(typeof(TSelf).TypeHandle);
+            s_definitionsComplete = true;
+        }
+
+        return FindDefinition(Volatile.Read(ref s_definitions), eventName);
+    }
+
+    private static EventSlot? FindDefinition(EventSlot[] definitions, string eventName)
+    {
+        foreach (EventSlot slot in definitions)
         {
             if (string.Equals(slot.Name, eventName, StringComparison.Ordinal))
             {
@@ -429,46 +467,43 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
         return null;
     }
 
-    private static bool Accepts(EventSlot slot, Delegate handler)
+    private static bool Accepts(Type[] shapes, Delegate handler)
     {
         // Action<TSelf> hands the emitter to the handler; Func<TSelf> lets an argument-less handler be a
         // chained call such as "() => socket.End()".
         Type type = handler.GetType();
-        return type == typeof(Action<TSelf>) || Array.IndexOf(slot.Shapes, type) >= 0
-            || (type == typeof(Func<TSelf>) && Array.IndexOf(slot.Shapes, typeof(Action)) >= 0);
+        return type == typeof(Action<TSelf>) || Array.IndexOf(shapes, type) >= 0
+            || (type == typeof(Func<TSelf>) && Array.IndexOf(shapes, typeof(Action)) >= 0);
     }
 
-    /// <summary>Whether <paramref name="registration"/> may run now: always, unless it is a once-handler another emit already took.</summary>
-    private bool TryTake(EventSlot slot, EventSlot.Registration registration) => !registration.Once || TryRemove(slot, registration);
-
-    private bool TryRemove(EventSlot slot, EventSlot.Registration registration)
+    /// <summary>
+    /// Whether <paramref name="entry"/> may run now, and its handler: always for an ordinary handler; a once-handler
+    /// only by the emit that removes it (another emit, or a re-entrant one, may already have).
+    /// </summary>
+    private bool TryTake(object key, object entry, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Delegate? handler)
     {
-        lock (_lock)
+        if (entry is not EventSlot.Once once)
         {
-            int index = Array.IndexOf(slot.Handlers, registration);
-            if (index < 0)
-            {
-                return false; // Another emit already ran this once-handler.
-            }
-
-            RemoveAt(slot, index);
+            handler = (Delegate)entry;
             return true;
         }
-    }
 
-    private static void RemoveAt(EventSlot slot, int index)
-    {
-        EventSlot.Registration[] current = slot.Handlers;
-        if (current.Length == 1)
+        handler = once.Handler;
+        while (true)
         {
-            Volatile.Write(ref slot.Handlers, EventSlot.NoHandlers);
-            return;
-        }
+            object[]? table = Volatile.Read(ref _handlers);
+            object? handlers = EventTable.Find(table, key);
+            int index = EventTable.IndexOfEntry(handlers, once);
+            if (index < 0)
+            {
+                return false;
+            }
 
-        var updated = new EventSlot.Registration[current.Length - 1];
-        Array.Copy(current, 0, updated, 0, index);
-        Array.Copy(current, index + 1, updated, index, current.Length - index - 1);
-        Volatile.Write(ref slot.Handlers, updated);
+            if (TrySwap(table, EventTable.With(table, key, EventTable.RemoveAt(handlers!, index))))
+            {
+                return true;
+            }
+        }
     }
 
     private static string Describe(Type type)

@@ -1,14 +1,12 @@
 namespace PipeNet;
 
 /// <summary>
-/// One named event of an <see cref="EventEmitter{TSelf}"/>: its handlers in registration order and the
-/// delegate shapes it accepts. Emitters resolve their own events to slots once, so raising an event
-/// needs no dictionary lookup and allocates nothing.
+/// One built-in event of an <see cref="EventEmitter{TSelf}"/> type: its name and the delegate shapes it accepts.
+/// Defined once per type (a static field) and shared by every emitter of that type; the handlers live in each
+/// emitter, so an emitter costs nothing per event it could raise, only per event somebody listens to.
 /// </summary>
 public sealed class EventSlot
 {
-    internal static readonly Registration[] NoHandlers = [];
-
     internal EventSlot(string name, Type[] shapes, string signature)
     {
         Name = name;
@@ -24,16 +22,9 @@ public sealed class EventSlot
 
     internal Type[] Shapes { get; }
 
-    // Copy-on-write: emitters iterate a snapshot while handlers are added or removed.
-    internal Registration[] Handlers = NoHandlers;
-
-    /// <summary>How many handlers are registered.</summary>
-    public int Count => Volatile.Read(ref Handlers).Length;
-
-    internal sealed class Registration(Delegate handler, bool once)
+    /// <summary>A handler registered with <c>Once</c>: its own object, so exactly one emit can take (remove) it.</summary>
+    internal sealed class Once(Delegate handler)
     {
         public Delegate Handler { get; } = handler;
-
-        public bool Once { get; } = once;
     }
 }

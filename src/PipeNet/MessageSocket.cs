@@ -29,12 +29,13 @@ namespace PipeNet;
 public sealed class MessageSocket<TMessage> : EventEmitter<MessageSocket<TMessage>>, IMessageDispatcher
 {
     private static readonly Type[] s_messageShapes = [typeof(Action<TMessage>), typeof(Func<TMessage, ValueTask>), typeof(Action)];
+    private static readonly EventSlot s_message = DefineEvent("message", $"Action<{typeof(TMessage).Name}>, Func<{typeof(TMessage).Name}, ValueTask> or Action", s_messageShapes);
 
     private readonly NetSocket _socket;
     private readonly IMessageReader<TMessage> _reader;
     private readonly IMessageWriter<TMessage> _writer;
     private readonly long _maxMessageSize;
-    private readonly EventSlot _message;
+    private CountingBufferWriter? _sentBytes; // created by the first Send; the socket's lock guards it
 
     internal MessageSocket(NetSocket socket, IMessageReader<TMessage> reader, IMessageWriter<TMessage> writer, long maxMessageSize)
     {
@@ -42,7 +43,6 @@ public sealed class MessageSocket<TMessage> : EventEmitter<MessageSocket<TMessag
         _reader = reader;
         _writer = writer;
         _maxMessageSize = maxMessageSize;
-        _message = DefineEvent("message", $"Action<{typeof(TMessage).Name}>, Func<{typeof(TMessage).Name}, ValueTask> or Action", s_messageShapes);
     }
 
     /// <summary>The socket underneath: <c>error</c>, <c>end</c>, <c>close</c>, <c>drain</c>, <c>End</c>, <c>Destroy</c>.</summary>
@@ -69,7 +69,8 @@ public sealed class MessageSocket<TMessage> : EventEmitter<MessageSocket<TMessag
     /// <param name="callback">Runs once the bytes reached the socket, or with the error that stopped them.</param>
     /// <returns><c>false</c> when the caller should wait for the socket's <c>drain</c> before sending more (or the socket is ended or destroyed, which also raises <c>error</c>).</returns>
     /// <exception cref="ArgumentException">The codec cannot frame <paramref name="message"/>; nothing was sent.</exception>
-    public bool Send(TMessage message, Action<Exception?>? callback = null) => _socket.WriteMessage(_writer, message, callback);
+    public bool Send(TMessage message, Action<Exception?>? callback = null) =>
+        _socket.WriteMessage(_writer, _sentBytes ??= new CountingBufferWriter(), message, callback);
 
     /// <summary>Sends <paramref name="message"/>, then half-closes the socket.</summary>
     /// <param name="message">The last message.</param>
@@ -81,7 +82,7 @@ public sealed class MessageSocket<TMessage> : EventEmitter<MessageSocket<TMessag
         return _socket.End();
     }
 
-    bool IMessageDispatcher.HasHandlers => _message.Count > 0;
+    bool IMessageDispatcher.HasHandlers => ListenerCount(s_message) > 0;
 
     bool IMessageDispatcher.TryDispatch(ref ReadOnlySequence<byte> buffer, out SequencePosition examined, out ValueTask handled)
     {
@@ -91,7 +92,7 @@ public sealed class MessageSocket<TMessage> : EventEmitter<MessageSocket<TMessag
             return false;
         }
 
-        handled = EmitAsync(_message, message);
+        handled = EmitAsync(s_message, message);
         return true;
     }
 

@@ -25,8 +25,8 @@ public sealed class NetResolver : EventEmitter<NetResolver>
     private static readonly Type[] s_lookupShapes = [typeof(Action<HostInfo>), typeof(Action)];
     private static readonly Type[] s_errorShapes = [typeof(Action<Exception>), typeof(Action)];
 
-    private readonly EventSlot _lookup;
-    private readonly EventSlot _error;
+    private static readonly EventSlot s_lookup = DefineEvent("lookup", "Action<HostInfo> or Action", s_lookupShapes);
+    private static readonly EventSlot s_error = DefineEvent("error", "Action<Exception> or Action", s_errorShapes);
     private readonly Lock _lock = new();
     private TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _pending;
@@ -37,8 +37,6 @@ public sealed class NetResolver : EventEmitter<NetResolver>
     public NetResolver(HostResolver? resolver = null)
     {
         HostResolver = resolver ?? HostResolver.Default;
-        _lookup = DefineEvent("lookup", "Action<HostInfo> or Action", s_lookupShapes);
-        _error = DefineEvent("error", "Action<Exception> or Action", s_errorShapes);
         _idle.SetResult();
     }
 
@@ -126,7 +124,7 @@ public sealed class NetResolver : EventEmitter<NetResolver>
     {
         lock (_lock)
         {
-            if (callback is not null && !IsRegistered(_lookup, callback))
+            if (callback is not null && !IsRegistered(s_lookup, callback))
             {
                 On("lookup", callback);
             }
@@ -147,7 +145,7 @@ public sealed class NetResolver : EventEmitter<NetResolver>
             HostInfo info = toInfo(await lookup.ConfigureAwait(false));
             try
             {
-                Emit(_lookup, info);
+                Emit(s_lookup, info);
             }
             catch (Exception handlerError)
             {
@@ -169,7 +167,7 @@ public sealed class NetResolver : EventEmitter<NetResolver>
         bool handled;
         try
         {
-            handled = Emit(_error, error);
+            handled = Emit(s_error, error);
         }
         catch (Exception handlerError)
         {

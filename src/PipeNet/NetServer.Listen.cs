@@ -147,7 +147,7 @@ public sealed partial class NetServer
         await dispatcher.StopAsync(Timeout.InfiniteTimeSpan).ConfigureAwait(false);
         Listening = false;
         _endPoints = [];
-        Emit(_close);
+        Emit(s_close);
         callback?.Invoke(null);
     }
 
@@ -175,7 +175,7 @@ public sealed partial class NetServer
     private ConnectionDispatcher CreateDispatcher()
     {
         var dispatcher = new ConnectionDispatcher(_application, _policy);
-        dispatcher.ConnectionDropped += (_, e) => Emit(_drop, e);
+        dispatcher.ConnectionDropped += (_, e) => Emit(s_drop, e);
         return dispatcher;
     }
 
@@ -212,7 +212,7 @@ public sealed partial class NetServer
             {
                 _endPoints = bound;
                 Listening = true;
-                Emit(_listening);
+                Emit(s_listening);
                 return;
             }
 

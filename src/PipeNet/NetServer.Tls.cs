@@ -6,7 +6,8 @@ namespace PipeNet;
 
 public sealed partial class NetServer
 {
-    private readonly EventSlot _tlsClientError;
+    private static readonly EventSlot s_tlsClientError = DefineEvent("tlsClientError", "Action<Exception> or Action", typeof(Action<Exception>), typeof(Action));
+
     private readonly ConnectionDelegate _application;
     private TlsServerOptions? _tls;
 
@@ -95,11 +96,11 @@ public sealed partial class NetServer
     {
         if (error.Code == NetErrorCode.TlsClientRejected && ListenerCount("error") > 0)
         {
-            Emit(_error, (Exception)error);
+            Emit(s_error, (Exception)error);
             return;
         }
 
-        Emit(_tlsClientError, (Exception)error);
+        Emit(s_tlsClientError, (Exception)error);
     }
 
     private async Task AnswerRejectedAsync(ConnectionContext connection, string name, Action<NetSocket, string> reject)

@@ -13,13 +13,13 @@ public sealed partial class NetServer : EventEmitter<NetServer>
 {
     private readonly ServerOptions _options;
     private readonly ConnectionDispatcherOptions _policy;
-    private readonly EventSlot _connection;
-    private readonly EventSlot _listening;
-    private readonly EventSlot _close;
-    private readonly EventSlot _error;
-    private readonly EventSlot _drop;
+    private static readonly EventSlot s_connection = DefineEvent("connection", "Action<NetSocket>", typeof(Action<NetSocket>));
+    private static readonly EventSlot s_listening = DefineEvent("listening", "Action or Action<NetServer>", typeof(Action));
+    private static readonly EventSlot s_close = DefineEvent("close", "Action or Action<NetServer>", typeof(Action));
+    private static readonly EventSlot s_error = DefineEvent("error", "Action<Exception> or Action", typeof(Action<Exception>), typeof(Action));
+    private static readonly EventSlot s_drop = DefineEvent("drop", "Action<ConnectionDroppedEventArgs> or Action", typeof(Action<ConnectionDroppedEventArgs>), typeof(Action));
     private readonly Lock _lock = new();
-    private readonly HashSet<NetSocket> _sockets = [];
+    private SocketOptions? _acceptedOptions;
     private ConnectionDispatcher? _dispatcher;
     private IReadOnlyList<EndPoint> _endPoints = [];
     private bool _closing;
@@ -32,12 +32,6 @@ public sealed partial class NetServer : EventEmitter<NetServer>
     {
         _options = options ?? new ServerOptions();
         _policy = new ConnectionDispatcherOptions { TimeProvider = _options.TimeProvider ?? TimeProvider.System };
-        _connection = DefineEvent("connection", "Action<NetSocket>", typeof(Action<NetSocket>));
-        _listening = DefineEvent("listening", "Action or Action<NetServer>", typeof(Action));
-        _close = DefineEvent("close", "Action or Action<NetServer>", typeof(Action));
-        _error = DefineEvent("error", "Action<Exception> or Action", typeof(Action<Exception>), typeof(Action));
-        _drop = DefineEvent("drop", "Action<ConnectionDroppedEventArgs> or Action", typeof(Action<ConnectionDroppedEventArgs>), typeof(Action));
-        _tlsClientError = DefineEvent("tlsClientError", "Action<Exception> or Action", typeof(Action<Exception>), typeof(Action));
         _application = InitializeTls(); // TLS settings are checked here, so a bad certificate file fails at configuration (NetServer.Tls.cs)
         if (connectionListener is not null)
         {
@@ -124,17 +118,22 @@ public sealed partial class NetServer : EventEmitter<NetServer>
     /// <returns>This server.</returns>
     public NetServer OnDrop(Action<ConnectionDroppedEventArgs> handler) => On("drop", handler);
 
-    private async Task ServeAsync(ConnectionContext connection)
+    /// <summary>Serves one connection: the socket's own loop is the connection's task, with no state machine of its own.</summary>
+    private Task ServeAsync(ConnectionContext connection)
     {
-        var socket = new NetSocket(connection, SocketOptionsForAccepted(), _options.PauseOnConnect);
-        lock (_lock)
+        NetSocket socket;
+        try
         {
-            _sockets.Add(socket);
+            socket = new NetSocket(connection, SocketOptionsForAccepted(), _options.PauseOnConnect);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException(ex); // as an async method would report it: through the task
         }
 
         try
         {
-            Emit(_connection, socket);
+            Emit(s_connection, socket);
         }
         catch (Exception ex)
         {
@@ -142,32 +141,40 @@ public sealed partial class NetServer : EventEmitter<NetServer>
             socket.Destroy(ex);
         }
 
-        try
-        {
-            await socket.RunAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            lock (_lock)
-            {
-                _sockets.Remove(socket);
-            }
-        }
+        return socket.RunAsync();
     }
 
-    private SocketOptions SocketOptionsForAccepted() => new()
+    /// <summary>
+    /// The options of accepted sockets, one instance shared by all of them (a socket copies it before changing
+    /// anything); rebuilt when the server's options changed since.
+    /// </summary>
+    private SocketOptions SocketOptionsForAccepted()
     {
-        AllowHalfOpen = _options.AllowHalfOpen,
-        NoDelay = _options.NoDelay,
-        KeepAlive = _options.KeepAlive,
-        Timeout = _options.Timeout,
-        CloseOnTimeout = _options.CloseOnTimeout,
-        DispatchToThreadPool = _options.DispatchToThreadPool,
-    };
+        ServerOptions server = _options;
+        SocketOptions? shared = Volatile.Read(ref _acceptedOptions);
+        if (shared is not null && shared.AllowHalfOpen == server.AllowHalfOpen && shared.NoDelay == server.NoDelay
+            && shared.KeepAlive == server.KeepAlive && shared.Timeout == server.Timeout
+            && shared.CloseOnTimeout == server.CloseOnTimeout && shared.DispatchToThreadPool == server.DispatchToThreadPool)
+        {
+            return shared;
+        }
+
+        shared = new SocketOptions
+        {
+            AllowHalfOpen = server.AllowHalfOpen,
+            NoDelay = server.NoDelay,
+            KeepAlive = server.KeepAlive,
+            Timeout = server.Timeout,
+            CloseOnTimeout = server.CloseOnTimeout,
+            DispatchToThreadPool = server.DispatchToThreadPool,
+        };
+        Volatile.Write(ref _acceptedOptions, shared);
+        return shared;
+    }
 
     private void RaiseError(Exception error)
     {
-        if (!Emit(_error, error))
+        if (!Emit(s_error, error))
         {
             throw error;
         }

@@ -10,9 +10,9 @@ public sealed partial class NetSocket
 {
     private static readonly Type[] s_attemptShapes = [typeof(Action<ConnectionAttempt>), typeof(Action)];
 
-    private readonly EventSlot _connectionAttempt;
-    private readonly EventSlot _connectionAttemptFailed;
-    private readonly EventSlot _connectionAttemptTimeout;
+    private static readonly EventSlot s_connectionAttempt = DefineEvent("connectionAttempt", "Action<ConnectionAttempt> or Action", s_attemptShapes);
+    private static readonly EventSlot s_connectionAttemptFailed = DefineEvent("connectionAttemptFailed", "Action<ConnectionAttempt> or Action", s_attemptShapes);
+    private static readonly EventSlot s_connectionAttemptTimeout = DefineEvent("connectionAttemptTimeout", "Action<ConnectionAttempt> or Action", s_attemptShapes);
 
     /// <summary>Registers a <c>connectionAttempt</c> handler (Node's): a connect to one of the host's addresses starts.</summary>
     /// <param name="handler">The handler.</param>
@@ -32,13 +32,6 @@ public sealed partial class NetSocket
     /// <param name="handler">The handler.</param>
     /// <returns>This socket.</returns>
     public NetSocket OnConnectionAttemptTimeout(Action<ConnectionAttempt> handler) => On("connectionAttemptTimeout", handler);
-
-    private void DefineAttemptEvents(out EventSlot attempt, out EventSlot failed, out EventSlot timeout)
-    {
-        attempt = DefineEvent("connectionAttempt", "Action<ConnectionAttempt> or Action", s_attemptShapes);
-        failed = DefineEvent("connectionAttemptFailed", "Action<ConnectionAttempt> or Action", s_attemptShapes);
-        timeout = DefineEvent("connectionAttemptTimeout", "Action<ConnectionAttempt> or Action", s_attemptShapes);
-    }
 
     /// <summary>Connects to one of <paramref name="addresses"/>: a Happy Eyeballs race, or one after another when that is off.</summary>
     private async Task<ConnectionContext> ConnectToAnyAsync(TcpConnector connector, IPAddress[] addresses, TcpConnectOptions template)
@@ -95,12 +88,12 @@ public sealed partial class NetSocket
     private sealed class AttemptObserver(NetSocket socket, int port) : IConnectionAttemptObserver
     {
         public void OnAttempt(IPAddress address) =>
-            socket.Emit(socket._connectionAttempt, new ConnectionAttempt(address, port, FamilyOf(address)));
+            socket.Emit(s_connectionAttempt, new ConnectionAttempt(address, port, FamilyOf(address)));
 
         public void OnAttemptFailed(IPAddress address, Exception error) =>
-            socket.Emit(socket._connectionAttemptFailed, new ConnectionAttempt(address, port, FamilyOf(address), Translate(error)));
+            socket.Emit(s_connectionAttemptFailed, new ConnectionAttempt(address, port, FamilyOf(address), Translate(error)));
 
         public void OnAttemptTimeout(IPAddress address) =>
-            socket.Emit(socket._connectionAttemptTimeout, new ConnectionAttempt(address, port, FamilyOf(address)));
+            socket.Emit(s_connectionAttemptTimeout, new ConnectionAttempt(address, port, FamilyOf(address)));
     }
 }

@@ -28,14 +28,15 @@ public sealed partial class NetSocket
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
+        SocketOptions own = OwnOptions();
         if (host is not null)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(host);
-            _options.Host = host;
+            own.Host = host;
         }
 
-        _options.Port = port;
-        _options.Path = null;
+        own.Port = port;
+        own.Path = null;
         return StartConnect(callback);
     }
 
@@ -67,34 +68,35 @@ public sealed partial class NetSocket
     public NetSocket Connect(string path, Action? callback = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        _options.Path = path;
+        OwnOptions().Path = path;
         return StartConnect(callback);
     }
 
     private void CopyOptions(SocketOptions options)
     {
         SocketOptions copy = options.Clone();
-        _options.Host = copy.Host;
-        _options.Port = copy.Port;
-        _options.Path = copy.Path;
-        _options.Family = copy.Family;
-        _options.Timeout = copy.Timeout;
-        _options.CloseOnTimeout = copy.CloseOnTimeout;
-        _options.KeepAlive = copy.KeepAlive;
-        _options.KeepAliveInitialDelay = copy.KeepAliveInitialDelay;
-        _options.KeepAliveInterval = copy.KeepAliveInterval;
-        _options.KeepAliveCount = copy.KeepAliveCount;
-        _options.NoDelay = copy.NoDelay;
-        _options.LocalAddress = copy.LocalAddress;
-        _options.LocalPort = copy.LocalPort;
-        _options.AllowHalfOpen = copy.AllowHalfOpen;
-        _options.Lookup = copy.Lookup;
-        _options.Resolver = copy.Resolver;
-        _options.AutoSelectFamily = copy.AutoSelectFamily;
-        _options.AutoSelectFamilyAttemptTimeout = copy.AutoSelectFamilyAttemptTimeout;
-        _options.DispatchToThreadPool = copy.DispatchToThreadPool;
-        _options.ConnectTimeout = copy.ConnectTimeout;
-        _options.IdleMonitor = copy.IdleMonitor;
+        SocketOptions own = OwnOptions();
+        own.Host = copy.Host;
+        own.Port = copy.Port;
+        own.Path = copy.Path;
+        own.Family = copy.Family;
+        own.Timeout = copy.Timeout;
+        own.CloseOnTimeout = copy.CloseOnTimeout;
+        own.KeepAlive = copy.KeepAlive;
+        own.KeepAliveInitialDelay = copy.KeepAliveInitialDelay;
+        own.KeepAliveInterval = copy.KeepAliveInterval;
+        own.KeepAliveCount = copy.KeepAliveCount;
+        own.NoDelay = copy.NoDelay;
+        own.LocalAddress = copy.LocalAddress;
+        own.LocalPort = copy.LocalPort;
+        own.AllowHalfOpen = copy.AllowHalfOpen;
+        own.Lookup = copy.Lookup;
+        own.Resolver = copy.Resolver;
+        own.AutoSelectFamily = copy.AutoSelectFamily;
+        own.AutoSelectFamilyAttemptTimeout = copy.AutoSelectFamilyAttemptTimeout;
+        own.DispatchToThreadPool = copy.DispatchToThreadPool;
+        own.ConnectTimeout = copy.ConnectTimeout;
+        own.IdleMonitor = copy.IdleMonitor;
         CopyTlsOptions(copy);
         if (copy.Encoding is not null)
         {
@@ -104,7 +106,7 @@ public sealed partial class NetSocket
 
     private NetSocket StartConnect(Action? callback)
     {
-        lock (_stateLock)
+        lock (_lock)
         {
             if (_state != ReadyState.Closed || _connection is not null || _closed || _destroyed)
             {
@@ -135,7 +137,7 @@ public sealed partial class NetSocket
         }
         catch (Exception ex)
         {
-            lock (_stateLock)
+            lock (_lock)
             {
                 _state = ReadyState.Closed;
             }
@@ -186,7 +188,7 @@ public sealed partial class NetSocket
         if (IPAddress.TryParse(host, out IPAddress? literal) && NetAddress.IsIP(host) != 0)
         {
             // A literal address needs no lookup, and Node raises no lookup event for it.
-            _hostAddresses = [literal];
+            Extras.HostAddresses = [literal];
             return [literal];
         }
 
@@ -217,12 +219,12 @@ public sealed partial class NetSocket
                 ArgumentException bad => new NetException(NetErrorCode.NotFound, $"lookup {host}: {NetErrorCode.NotFound}: {bad.Message}", bad),
                 _ => Translate(ex),
             };
-            Emit(_lookup, new LookupResult(error, null, 0, host));
+            Emit(s_lookup, new LookupResult(error, null, 0, host));
             throw error;
         }
 
-        _hostAddresses = addresses;
-        Emit(_lookup, new LookupResult(null, addresses[0], addresses[0].AddressFamily == AddressFamily.InterNetworkV6 ? 6 : 4, host));
+        Extras.HostAddresses = addresses;
+        Emit(s_lookup, new LookupResult(null, addresses[0], addresses[0].AddressFamily == AddressFamily.InterNetworkV6 ? 6 : 4, host));
         return addresses;
     }
 }

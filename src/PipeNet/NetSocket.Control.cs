@@ -39,10 +39,15 @@ public sealed partial class NetSocket
     {
         ArgumentOutOfRangeException.ThrowIfNegative(milliseconds);
         TimeSpan? timeout = milliseconds == 0 ? null : TimeSpan.FromMilliseconds(milliseconds);
-        _options.Timeout = timeout;
-        if (_idleClock is not null)
+        OwnOptions().Timeout = timeout;
+        if (IdleClock is { } clock)
         {
-            _idleClock.IdleTimeout = timeout;
+            if (timeout is not null)
+            {
+                RaiseTimeouts(clock);
+            }
+
+            clock.IdleTimeout = timeout;
         }
 
         if (callback is not null)
@@ -62,11 +67,12 @@ public sealed partial class NetSocket
     /// <exception cref="ArgumentOutOfRangeException">A value the kernel cannot take.</exception>
     public NetSocket SetKeepAlive(bool enable, int initialDelay = 1, int interval = 1, int count = 10)
     {
-        _options.KeepAliveInitialDelay = initialDelay;
-        _options.KeepAliveInterval = interval;
-        _options.KeepAliveCount = count;
-        _options.KeepAlive = enable;
-        _connection?.Features.Get<ISocketOptionsFeature>()?.SetKeepAlive(_options.KeepAliveSettings);
+        SocketOptions options = OwnOptions();
+        options.KeepAliveInitialDelay = initialDelay;
+        options.KeepAliveInterval = interval;
+        options.KeepAliveCount = count;
+        options.KeepAlive = enable;
+        _connection?.Features.Get<ISocketOptionsFeature>()?.SetKeepAlive(options.KeepAliveSettings);
         return this;
     }
 
@@ -75,7 +81,7 @@ public sealed partial class NetSocket
     /// <returns>This socket.</returns>
     public NetSocket SetNoDelay(bool noDelay = true)
     {
-        _options.NoDelay = noDelay;
+        OwnOptions().NoDelay = noDelay;
         if (_connection?.Features.Get<ISocketOptionsFeature>() is { } socketOptions)
         {
             socketOptions.NoDelay = noDelay;
@@ -89,8 +95,16 @@ public sealed partial class NetSocket
     /// <returns>This socket.</returns>
     public NetSocket SetEncoding(Encoding? encoding)
     {
-        _options.Encoding = encoding;
-        _decoder = encoding?.GetDecoder();
+        OwnOptions().Encoding = encoding;
+        if (encoding is not null)
+        {
+            Extras.Decoder = encoding.GetDecoder();
+        }
+        else if (_extras is not null)
+        {
+            _extras.Decoder = null;
+        }
+
         return this;
     }
 
@@ -103,7 +117,7 @@ public sealed partial class NetSocket
     public NetSocket Destroy(Exception? error = null)
     {
         bool connected;
-        lock (_stateLock)
+        lock (_lock)
         {
             if (_destroyed || _closed)
             {

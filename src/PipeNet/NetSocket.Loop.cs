@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Buffers;
 using System.IO.Pipelines;
-using System.Text;
 using Microsoft.AspNetCore.Connections;
 using PipeNet.Internal;
 
@@ -15,8 +13,6 @@ public sealed partial class NetSocket
         _connection = connection;
         _input = connection.Transport.Input;
         _output = connection.Transport.Output;
-        _bytes = connection.Features.Get<IConnectionBytesFeature>();
-        _sendProgress = connection.Features.Get<IConnectionSendProgressFeature>();
 
         if (connection.Features.Get<ISocketOptionsFeature>() is { } socketOptions)
         {
@@ -28,32 +24,51 @@ public sealed partial class NetSocket
         }
 
         // Server sockets get their idle clock from the dispatcher; a client joins a shared monitor.
-        _idleClock = connection.Features.Get<IConnectionIdleTimeoutFeature>();
-        if (_idleClock is null && _bytes is not null)
+        IConnectionIdleTimeoutFeature? clock = connection.Features.Get<IConnectionIdleTimeoutFeature>();
+        if (clock is null && connection.Features.Get<IConnectionBytesFeature>() is not null)
         {
-            _ownedMonitor = _options.IdleMonitor ?? ConnectionIdleMonitor.Shared;
-            _idleClock = _ownedMonitor.Track(connection, _options.Timeout);
+            SocketExtras extras = Extras;
+            extras.OwnedMonitor = _options.IdleMonitor ?? ConnectionIdleMonitor.Shared;
+            clock = extras.OwnedClock = extras.OwnedMonitor.Track(connection, _options.Timeout);
         }
-        else if (_idleClock is not null && _options.Timeout is { } timeout)
+        else if (clock is not null && _options.Timeout is { } timeout)
         {
-            _idleClock.IdleTimeout = timeout;
-        }
-
-        if (_idleClock is not null)
-        {
-            _idleClock.TimedOut = _ => Post(SocketSignal.Timeout);
+            clock.IdleTimeout = timeout;
         }
 
-        lock (_stateLock)
+        if (clock is { IdleTimeout: not null })
+        {
+            RaiseTimeouts(clock);
+        }
+
+        lock (_lock)
         {
             _state = ReadyState.Open;
         }
     }
 
     /// <summary>
-    /// The socket's event loop: reads and raises <c>data</c>/<c>end</c>, and runs what other threads
-    /// posted (drain, timeout, write callbacks, errors) in between, so events never overlap.
+    /// Makes the idle clock's expiry this socket's <c>timeout</c> event. Done only once a timeout is set (here or by
+    /// <c>SetTimeout</c>): a clock without one never fires, and most server sockets never set one.
     /// </summary>
+    private void RaiseTimeouts(IConnectionIdleTimeoutFeature clock)
+    {
+        if (!_raisingTimeouts)
+        {
+            _raisingTimeouts = true;
+            clock.TimedOut = _ => Post(SocketSignal.Timeout);
+        }
+    }
+
+    /// <summary>
+    /// The socket's event loop: reads and raises <c>data</c>/<c>end</c>, and runs what other threads
+    /// posted (drain, timeout, write callbacks, errors) in between, so events never overlap; then closes.
+    /// </summary>
+    /// <remarks>
+    /// This is the one state machine a socket keeps for its whole life (an accepted socket's connection task),
+    /// so it holds only what every read needs. What some reads need (an async handler still running, a codec's
+    /// messages) is awaited through <see cref="OnReadAsync"/>, whose helpers allocate only when they must.
+    /// </remarks>
     internal async Task RunAsync()
     {
         if (_options.DispatchToThreadPool)
@@ -65,180 +80,80 @@ public sealed partial class NetSocket
         {
             if (!_isServerSide)
             {
-                SafeEmit(_connect);
-                SafeEmit(_ready);
+                SafeEmit(s_connect);
+                SafeEmit(s_ready);
             }
 
             FlushBufferedWrites();
-            await LoopAsync().ConfigureAwait(false);
+            while (true)
+            {
+                ProcessSignals();
+                if (Volatile.Read(ref _destroyed))
+                {
+                    break;
+                }
+
+                // While what we wrote is held back by a slow peer, read no more (the flush's completion wakes
+                // us): a handler that answers every message would otherwise buffer without bound.
+                IMessageDispatcher? messages = Messages;
+                bool consume = messages?.HasHandlers ?? ListenerCount(s_data) > 0;
+                if (_readEnded || _paused || PendingFlush is not null || (!consume && _unreadDataAtEnd))
+                {
+                    if (_readEnded && WriteSideDone)
+                    {
+                        break;
+                    }
+
+                    await WaitForSignalAsync().ConfigureAwait(false);
+                    continue;
+                }
+
+                ReadResult result;
+                try
+                {
+                    result = await _input!.ReadAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    // ECONNRESET and friends: this socket's error, nobody else's.
+                    Fail(ex);
+                    break;
+                }
+
+                if (!await OnReadAsync(result, messages, consume).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
         }
         catch (Exception ex)
         {
             Fail(ex);
         }
 
-        await CloseAsync().ConfigureAwait(false);
-    }
-
-    private async Task LoopAsync()
-    {
-        PipeReader input = _input!;
-        while (true)
+        // CloseAsync, inline: its own state machine would be one more allocation per connection.
+        try
         {
-            ProcessSignals();
-            if (Volatile.Read(ref _destroyed))
+            if (_connection is { } connection)
             {
-                return;
-            }
-
-            // While what we wrote is held back by a slow peer, read no more (the flush's completion wakes
-            // us): a handler that answers every message would otherwise buffer without bound.
-            IMessageDispatcher? messages = Volatile.Read(ref _messages);
-            bool consume = messages?.HasHandlers ?? _data.Count > 0;
-            if (_readEnded || _paused || PendingFlush is not null || (!consume && _unreadDataAtEnd))
-            {
-                if (_readEnded && WriteSideDone)
-                {
-                    return;
-                }
-
-                await WaitForSignalAsync().ConfigureAwait(false);
-                continue;
-            }
-
-            ReadResult result;
-            try
-            {
-                result = await input.ReadAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                // ECONNRESET and friends: this socket's error, nobody else's.
-                Fail(ex);
-                return;
-            }
-
-            ReadOnlySequence<byte> buffer = result.Buffer;
-            if (result.IsCanceled)
-            {
-                // A wake-up, not data. But bytes kept for a first handler come back with it, and the pipe will not
-                // hand bytes it saw examined over again until more arrive: if a handler (or codec) has appeared
-                // since, deliver them now instead of waiting for the peer to send something else.
-                messages = Volatile.Read(ref _messages);
-                consume = messages?.HasHandlers ?? _data.Count > 0;
-                if (buffer.IsEmpty || !consume || _paused || PendingFlush is not null || Volatile.Read(ref _destroyed))
-                {
-                    input.AdvanceTo(buffer.Start); // keep what is buffered for the next read
-                    continue;
-                }
-            }
-
-            if (!consume && !(buffer.IsEmpty && result.IsCompleted))
-            {
-                // Nobody listens for data yet: keep it for the first handler (as Node buffers it), but
-                // watch for the end of stream so a socket that never gets data still sees the peer's FIN.
-                input.AdvanceTo(buffer.Start, buffer.End);
-                _unreadDataAtEnd = result.IsCompleted;
-                continue;
-            }
-
-            if (messages is not null)
-            {
-                // A codec is attached: whole messages instead of data, the rest of a message left in the pipe.
-                MessageBatch batch = await DispatchMessagesAsync(messages, input, result).ConfigureAwait(false);
-                if (batch == MessageBatch.Failed)
-                {
-                    return;
-                }
-
-                if (batch == MessageBatch.Interrupted)
-                {
-                    continue;
-                }
-            }
-            else if (!buffer.IsEmpty)
-            {
-                _inDispatch = true;
-                try
-                {
-                    if (_decoder is not null)
-                    {
-                        SafeEmitText(buffer);
-                    }
-                    else
-                    {
-                        ValueTask handled = EmitAsync(_data, buffer);
-                        if (!handled.IsCompletedSuccessfully)
-                        {
-                            await handled.ConfigureAwait(false);
-                        }
-                    }
-                }
-                catch (Exception ex)
-                {
-                    input.AdvanceTo(buffer.End);
-                    HandlerFailed(ex);
-                    return;
-                }
-                finally
-                {
-                    _inDispatch = false;
-                    FlushAfterDispatch();
-                }
-            }
-
-            if (messages is null)
-            {
-                input.AdvanceTo(buffer.End);
-            }
-
-            if (result.IsCompleted)
-            {
-                lock (_stateLock)
-                {
-                    _readEnded = true;
-                }
-
-                SafeEmit(_end);
-                if (!_options.AllowHalfOpen)
-                {
-                    End();
-                }
+                await connection.DisposeAsync().ConfigureAwait(false);
             }
         }
-    }
-
-    private void SafeEmitText(ReadOnlySequence<byte> buffer)
-    {
-        // Decoding keeps multi-byte characters split across reads intact; the string is the one
-        // allocation SetEncoding asks for.
-        Decoder decoder = _decoder!;
-        int chars = 0;
-        foreach (ReadOnlyMemory<byte> segment in buffer)
+        catch (Exception ex) when (_extras?.UnhandledError is null)
         {
-            chars += decoder.GetCharCount(segment.Span, flush: false);
+            Extras.UnhandledError = ex;
         }
 
-        string text = string.Create(chars, (buffer, decoder), static (span, state) =>
-        {
-            foreach (ReadOnlyMemory<byte> segment in state.buffer)
-            {
-                int written = state.decoder.GetChars(segment.Span, span, flush: false);
-                span = span[written..];
-            }
-        });
-        if (text.Length > 0)
-        {
-            Emit(_data, text);
-        }
+        FinishClose();
     }
 
     /// <summary>Hands work to the event loop from any thread.</summary>
     private void Post(SocketSignal signal, object? state = null)
     {
-        ConcurrentQueue<(SocketSignal Signal, object? State)> signals = Volatile.Read(ref _signals)
-            ?? Interlocked.CompareExchange(ref _signals, new(), null)
-            ?? _signals!;
+        SocketExtras extras = Extras;
+        ConcurrentQueue<(SocketSignal Signal, object? State)> signals = Volatile.Read(ref extras.Signals)
+            ?? Interlocked.CompareExchange(ref extras.Signals, new(), null)
+            ?? extras.Signals!;
         signals.Enqueue((signal, state));
         Wake();
     }
@@ -246,13 +161,16 @@ public sealed partial class NetSocket
     private void Wake()
     {
         TaskCompletionSource? waiter;
-        lock (_stateLock)
+        lock (_lock)
         {
-            waiter = _signalWaiter;
-            _signalWaiter = null;
+            waiter = _extras?.SignalWaiter;
             if (waiter is null)
             {
                 _wakeRequested = true;
+            }
+            else
+            {
+                _extras!.SignalWaiter = null;
             }
         }
 
@@ -263,32 +181,34 @@ public sealed partial class NetSocket
         }
     }
 
-    private Task WaitForSignalAsync()
+    /// <summary>Waits for <see cref="Wake"/>. A <see cref="ValueTask"/> so the loop's state machine needs no awaiter field for it.</summary>
+    private ValueTask WaitForSignalAsync()
     {
-        lock (_stateLock)
+        lock (_lock)
         {
-            if (_wakeRequested || _signals is { IsEmpty: false })
+            if (_wakeRequested || _extras?.Signals is { IsEmpty: false })
             {
                 _wakeRequested = false;
-                return Task.CompletedTask;
+                return default;
             }
 
-            _signalWaiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _signalWaiter.Task;
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Extras.SignalWaiter = waiter;
+            return new ValueTask(waiter.Task);
         }
     }
 
     private void ProcessSignals()
     {
-        while (Volatile.Read(ref _signals) is { } signals && signals.TryDequeue(out (SocketSignal Signal, object? State) item))
+        while (_extras is { } extras && Volatile.Read(ref extras.Signals) is { } signals && signals.TryDequeue(out (SocketSignal Signal, object? State) item))
         {
             switch (item.Signal)
             {
                 case SocketSignal.Drain:
-                    SafeEmit(_drain);
+                    SafeEmit(s_drain);
                     break;
                 case SocketSignal.Timeout:
-                    SafeEmit(_timeout);
+                    SafeEmit(s_timeout);
                     if (_options.CloseOnTimeout)
                     {
                         Destroy();
@@ -337,19 +257,19 @@ public sealed partial class NetSocket
         bool handled;
         try
         {
-            handled = Emit(_error, error);
+            handled = Emit(s_error, error);
         }
         catch (Exception handlerError)
         {
             // The error handler itself threw: nothing further can report it, so it leaves the loop.
-            _unhandledError ??= handlerError;
+            Extras.UnhandledError ??= handlerError;
             return;
         }
 
         if (!handled)
         {
             // rampart: an error nobody listens to is thrown — out of the socket's loop, into Completion.
-            _unhandledError ??= error;
+            Extras.UnhandledError ??= error;
         }
     }
 
@@ -362,56 +282,72 @@ public sealed partial class NetSocket
         _ => exception,
     };
 
+    /// <summary>Closes a socket whose loop never ran (connect failed, or destroyed before it connected).</summary>
     private async Task CloseAsync()
     {
-        if (_connection is { } connection)
+        try
         {
-            try
+            if (_connection is { } connection)
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
-            catch (Exception ex) when (_unhandledError is null)
-            {
-                _unhandledError = ex;
-            }
-
-            if (_idleClock is not null)
-            {
-                _ownedMonitor?.Untrack(_idleClock);
-            }
+        }
+        catch (Exception ex) when (_extras?.UnhandledError is null)
+        {
+            Extras.UnhandledError = ex;
         }
 
-        lock (_stateLock)
+        FinishClose();
+    }
+
+    /// <summary>After the connection is disposed: <c>close</c>, then <see cref="Completion"/>.</summary>
+    private void FinishClose()
+    {
+        if (_connection is not null && _extras is { OwnedClock: { } clock })
+        {
+            _extras.OwnedMonitor?.Untrack(clock);
+        }
+
+        lock (_lock)
         {
             _closed = true;
         }
 
         // Callbacks of writes that never reached the socket learn why.
-        FailPendingWriteCallbacks(new NetException(NetErrorCode.BrokenPipe, "The socket closed before the data was written."));
+        FailPendingWriteCallbacks("The socket closed before the data was written.");
         ProcessSignalsAfterClose();
         try
         {
-            Emit(_close, _hadError);
+            Emit(s_close, _hadError);
         }
         catch (Exception ex)
         {
-            _unhandledError ??= ex;
+            Extras.UnhandledError ??= ex;
         }
 
-        if (_unhandledError is { } unhandled)
+        Exception? unhandled = _extras?.UnhandledError;
+        TaskCompletionSource? completion = Volatile.Read(ref _completion);
+        if (completion is null)
         {
-            _completion.TrySetException(unhandled);
+            // Nobody asked for Completion yet (a server socket, usually): a clean close needs no task of its own.
+            completion = unhandled is null ? s_closedCleanly : new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            completion = Interlocked.CompareExchange(ref _completion, completion, null) ?? completion;
+        }
+
+        if (unhandled is not null)
+        {
+            completion.TrySetException(unhandled);
         }
         else
         {
-            _completion.TrySetResult();
+            completion.TrySetResult();
         }
     }
 
     private void ProcessSignalsAfterClose()
     {
         // Errors posted just before the close still come before it; drains and timeouts no longer matter.
-        while (Volatile.Read(ref _signals) is { } signals && signals.TryDequeue(out (SocketSignal Signal, object? State) item))
+        while (_extras is { } extras && Volatile.Read(ref extras.Signals) is { } signals && signals.TryDequeue(out (SocketSignal Signal, object? State) item))
         {
             if (item.Signal == SocketSignal.Error)
             {

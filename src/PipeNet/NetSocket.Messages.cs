@@ -8,8 +8,8 @@ namespace PipeNet;
 
 public sealed partial class NetSocket
 {
-    private IMessageDispatcher? _messages;
-    private CountingBufferWriter? _messageBytes;
+    /// <summary>The codec attached by <c>UseCodec</c>, if any.</summary>
+    private IMessageDispatcher? Messages => _extras is { } extras ? Volatile.Read(ref extras.Messages) : null;
 
     /// <summary>
     /// Speaks <paramref name="codec"/> on this socket from now on: received bytes are parsed into messages and raised
@@ -47,7 +47,7 @@ public sealed partial class NetSocket
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(writer);
         var messages = new MessageSocket<TMessage>(this, reader, writer, (options ?? new MessageReaderOptions()).MaxMessageSize);
-        if (Interlocked.CompareExchange(ref _messages, messages, null) is not null)
+        if (Interlocked.CompareExchange(ref Extras.Messages, messages, null) is not null)
         {
             throw new InvalidOperationException("A codec is already attached to this socket.");
         }
@@ -60,17 +60,20 @@ public sealed partial class NetSocket
     internal void MessageHandlersChanged() => Wake();
 
     /// <summary>Encodes one message into the write buffer with <c>Write</c>'s accounting and backpressure.</summary>
-    internal bool WriteMessage<TMessage>(IMessageWriter<TMessage> writer, TMessage message, Action<Exception?>? callback)
+    /// <param name="writer">The codec's writing half.</param>
+    /// <param name="counter">The message socket's own counter (one per socket, used under the lock).</param>
+    /// <param name="message">The message.</param>
+    /// <param name="callback">Runs once the bytes reached the socket.</param>
+    internal bool WriteMessage<TMessage>(IMessageWriter<TMessage> writer, CountingBufferWriter counter, TMessage message, Action<Exception?>? callback)
     {
-        lock (_writeLock)
+        lock (_lock)
         {
             if (RejectWrite(callback))
             {
                 return false;
             }
 
-            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (_bufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
-            CountingBufferWriter counter = _messageBytes ??= new CountingBufferWriter();
+            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (Extras.BufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
             counter.Start(target);
             try
             {

@@ -50,11 +50,12 @@ public sealed partial class NetSocket
 
     private void CopyTlsOptions(SocketOptions copy)
     {
-        _options.Tls = copy.Tls;
-        _options.Insecure = copy.Insecure;
-        _options.CaCert = copy.CaCert;
-        _options.CaPath = copy.CaPath;
-        _options.HostName = copy.HostName;
-        _options.TlsOptions = copy.TlsOptions;
+        SocketOptions own = OwnOptions();
+        own.Tls = copy.Tls;
+        own.Insecure = copy.Insecure;
+        own.CaCert = copy.CaCert;
+        own.CaPath = copy.CaPath;
+        own.HostName = copy.HostName;
+        own.TlsOptions = copy.TlsOptions;
     }
 }

@@ -7,11 +7,7 @@ namespace PipeNet;
 
 public sealed partial class NetSocket
 {
-    private readonly Lock _writeLock = new();
-    private readonly Queue<(long End, Action<Exception?> Callback)> _writeCallbacks = new();
-    private readonly Queue<(Action<Exception?> Callback, Exception? Error)> _readyCallbacks = new();
     private PipeWriter? _output;
-    private ArrayBufferWriter<byte>? _bufferedBeforeConnect;
     private Task? _flushTask;
     private bool _flushAgain;
     private bool _flushAfterDispatch;
@@ -19,9 +15,7 @@ public sealed partial class NetSocket
     private bool _needDrain;
     private bool _ending;
     private long _written;
-    private long _flushed;
-    private long _highWaterMark = 64 * 1024;
-    private IConnectionSendProgressFeature? _sendProgress;
+    private const long DefaultHighWaterMark = 64 * 1024;
     private bool _watchingSendProgress;
 
     /// <summary>
@@ -32,8 +26,8 @@ public sealed partial class NetSocket
     /// <exception cref="ArgumentOutOfRangeException">Zero or negative.</exception>
     public long HighWaterMark
     {
-        get => _highWaterMark;
-        set => _highWaterMark = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(HighWaterMark), value, "HighWaterMark must be positive.");
+        get => _extras?.HighWaterMark ?? DefaultHighWaterMark;
+        set => Extras.HighWaterMark = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(HighWaterMark), value, "HighWaterMark must be positive.");
     }
 
     private bool WriteSideDone => Volatile.Read(ref _writeEnded);
@@ -50,14 +44,14 @@ public sealed partial class NetSocket
     /// <returns><c>false</c> when the caller should wait for <c>drain</c> before writing more.</returns>
     public bool Write(ReadOnlySpan<byte> data, Action<Exception?>? callback = null)
     {
-        lock (_writeLock)
+        lock (_lock)
         {
             if (RejectWrite(callback))
             {
                 return false;
             }
 
-            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (_bufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
+            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (Extras.BufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
             target.Write(data);
             return Written(data.Length, callback);
         }
@@ -83,14 +77,14 @@ public sealed partial class NetSocket
     public bool Write(string text, Encoding? encoding = null, Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        lock (_writeLock)
+        lock (_lock)
         {
             if (RejectWrite(callback))
             {
                 return false;
             }
 
-            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (_bufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
+            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (Extras.BufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
             long bytes = (encoding ?? Encoding.UTF8).GetBytes(text.AsSpan(), target);
             return Written(bytes, callback);
         }
@@ -100,7 +94,7 @@ public sealed partial class NetSocket
     /// <returns>This socket.</returns>
     public NetSocket End()
     {
-        lock (_writeLock)
+        lock (_lock)
         {
             if (_ending || _destroyed)
             {
@@ -150,7 +144,7 @@ public sealed partial class NetSocket
             : new NetException(NetErrorCode.Destroyed, "write after destroy: the socket was destroyed.");
         if (callback is not null)
         {
-            _readyCallbacks.Enqueue((callback, error));
+            (Extras.ReadyCallbacks ??= new()).Enqueue((callback, error));
             Post(SocketSignal.WriteCallbacks);
         }
 
@@ -163,7 +157,7 @@ public sealed partial class NetSocket
         _written += bytes;
         if (callback is not null)
         {
-            _writeCallbacks.Enqueue((_written, callback));
+            (Extras.WriteCallbacks ??= new()).Enqueue((_written, callback));
         }
 
         if (_output is null)
@@ -180,7 +174,7 @@ public sealed partial class NetSocket
             FlushLocked();
         }
 
-        bool belowMark = _flushTask is null && (!_inDispatch || _output.UnflushedBytes < _highWaterMark);
+        bool belowMark = _flushTask is null && (!_inDispatch || _output.UnflushedBytes < HighWaterMark);
         if (!belowMark)
         {
             _needDrain = true;
@@ -192,7 +186,7 @@ public sealed partial class NetSocket
     /// <summary>Called by the loop after a <c>data</c> handler: one flush for everything it wrote.</summary>
     private void FlushAfterDispatch()
     {
-        lock (_writeLock)
+        lock (_lock)
         {
             if (_flushAfterDispatch)
             {
@@ -205,12 +199,12 @@ public sealed partial class NetSocket
     private void FlushBufferedWrites()
     {
         bool ending;
-        lock (_writeLock)
+        lock (_lock)
         {
-            if (_bufferedBeforeConnect is { WrittenCount: > 0 } buffered)
+            if (_extras?.BufferedBeforeConnect is { WrittenCount: > 0 } buffered)
             {
                 _output!.Write(buffered.WrittenSpan);
-                _bufferedBeforeConnect = null;
+                _extras.BufferedBeforeConnect = null;
                 FlushLocked();
             }
 
@@ -268,16 +262,17 @@ public sealed partial class NetSocket
         catch (Exception ex)
         {
             // The transport failed (reset): the read side reports it; writes waiting on it fail.
-            lock (_writeLock)
+            lock (_lock)
             {
                 _flushTask = null;
             }
 
             FailPendingWriteCallbacks(Translate(ex));
+            Wake(); // The loop may be holding its reads back for this flush.
             return;
         }
 
-        lock (_writeLock)
+        lock (_lock)
         {
             if (result.IsCanceled)
             {
@@ -306,16 +301,19 @@ public sealed partial class NetSocket
 
     private void OnFlushed(long target)
     {
-        _flushed = target;
-        if (_sendProgress is null)
+        if (_extras?.WriteCallbacks is { Count: > 0 } && !_watchingSendProgress)
         {
-            // A transport that cannot say when bytes reach the kernel: flushed is as far as we can see.
-            ReleaseWriteCallbacks(_flushed);
-        }
-        else if (_writeCallbacks.Count > 0 && !_watchingSendProgress)
-        {
-            _watchingSendProgress = true;
-            _ = WatchSendProgressAsync(_sendProgress);
+            // Looked up only when write callbacks wait, which most flushes never have.
+            if (_connection?.Features.Get<IConnectionSendProgressFeature>() is { } progress)
+            {
+                _watchingSendProgress = true;
+                _ = WatchSendProgressAsync(progress);
+            }
+            else
+            {
+                // A transport that cannot say when bytes reach the kernel: flushed is as far as we can see.
+                ReleaseWriteCallbacks(target);
+            }
         }
 
         if (_needDrain && !_inDispatch && _flushTask is null)
@@ -325,14 +323,15 @@ public sealed partial class NetSocket
         }
     }
 
-    /// <summary>Moves the callbacks of writes up to <paramref name="sent"/> bytes to the loop. Called under the write lock.</summary>
+    /// <summary>Moves the callbacks of writes up to <paramref name="sent"/> bytes to the loop. Called under the lock.</summary>
     private void ReleaseWriteCallbacks(long sent)
     {
         bool any = false;
-        while (_writeCallbacks.TryPeek(out (long End, Action<Exception?> Callback) entry) && entry.End <= sent)
+        Queue<(long End, Action<Exception?> Callback)>? pending = _extras?.WriteCallbacks;
+        while (pending is not null && pending.TryPeek(out (long End, Action<Exception?> Callback) entry) && entry.End <= sent)
         {
-            _writeCallbacks.Dequeue();
-            _readyCallbacks.Enqueue((entry.Callback, null));
+            pending.Dequeue();
+            (Extras.ReadyCallbacks ??= new()).Enqueue((entry.Callback, null));
             any = true;
         }
 
@@ -348,9 +347,9 @@ public sealed partial class NetSocket
         while (true)
         {
             long next;
-            lock (_writeLock)
+            lock (_lock)
             {
-                if (!_writeCallbacks.TryPeek(out (long End, Action<Exception?> Callback) entry))
+                if (_extras?.WriteCallbacks is not { } pending || !pending.TryPeek(out (long End, Action<Exception?> Callback) entry))
                 {
                     _watchingSendProgress = false;
                     return;
@@ -360,7 +359,7 @@ public sealed partial class NetSocket
             }
 
             bool sent = await progress.WaitForBytesWrittenAsync(next).ConfigureAwait(false);
-            lock (_writeLock)
+            lock (_lock)
             {
                 ReleaseWriteCallbacks(BytesWritten);
                 if (!sent)
@@ -371,19 +370,31 @@ public sealed partial class NetSocket
 
             if (!sent)
             {
-                FailPendingWriteCallbacks(new NetException(NetErrorCode.BrokenPipe, "The connection closed before the data was written."));
+                FailPendingWriteCallbacks("The connection closed before the data was written.");
                 return;
             }
         }
     }
 
-    private void FailPendingWriteCallbacks(Exception error)
+    /// <summary>Fails the callbacks of writes that will never reach the socket with <c>EPIPE</c> (<paramref name="brokenPipe"/>).</summary>
+    private void FailPendingWriteCallbacks(string brokenPipe) => FailPendingWriteCallbacks(null, brokenPipe);
+
+    /// <summary>Fails the callbacks of writes that will never reach the socket with <paramref name="error"/>.</summary>
+    private void FailPendingWriteCallbacks(Exception error) => FailPendingWriteCallbacks(error, null);
+
+    private void FailPendingWriteCallbacks(Exception? error, string? brokenPipe)
     {
-        lock (_writeLock)
+        lock (_lock)
         {
-            while (_writeCallbacks.TryDequeue(out (long End, Action<Exception?> Callback) entry))
+            if (_extras?.WriteCallbacks is not { Count: > 0 } pending)
             {
-                _readyCallbacks.Enqueue((entry.Callback, error));
+                return; // Nothing to fail: no exception to build, no signal to post (every close comes here).
+            }
+
+            error ??= new NetException(NetErrorCode.BrokenPipe, brokenPipe!);
+            while (pending.TryDequeue(out (long End, Action<Exception?> Callback) entry))
+            {
+                (Extras.ReadyCallbacks ??= new()).Enqueue((entry.Callback, error));
             }
         }
 
@@ -395,9 +406,9 @@ public sealed partial class NetSocket
         while (true)
         {
             (Action<Exception?> Callback, Exception? Error) entry;
-            lock (_writeLock)
+            lock (_lock)
             {
-                if (!_readyCallbacks.TryDequeue(out entry))
+                if (_extras?.ReadyCallbacks is not { } ready || !ready.TryDequeue(out entry))
                 {
                     return;
                 }
@@ -421,7 +432,7 @@ public sealed partial class NetSocket
             while (true)
             {
                 Task? pending;
-                lock (_writeLock)
+                lock (_lock)
                 {
                     FlushLocked();
                     pending = _flushTask;
@@ -442,7 +453,7 @@ public sealed partial class NetSocket
             Post(SocketSignal.Error, Translate(ex));
         }
 
-        lock (_stateLock)
+        lock (_lock)
         {
             _writeEnded = true;
         }

@@ -1,9 +1,7 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Microsoft.AspNetCore.Connections;
 using PipeNet.Internal;
 
@@ -45,25 +43,30 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     private static readonly Type[] s_closeShapes = [typeof(Action<bool>), typeof(Action)];
     private static readonly Type[] s_errorShapes = [typeof(Action<Exception>), typeof(Action)];
 
-    private readonly SocketOptions _options;
-    private readonly EventSlot _lookup;
-    private readonly EventSlot _connect;
-    private readonly EventSlot _ready;
-    private readonly EventSlot _data;
-    private readonly EventSlot _drain;
-    private readonly EventSlot _end;
-    private readonly EventSlot _timeout;
-    private readonly EventSlot _close;
-    private readonly EventSlot _error;
-    private ConcurrentQueue<(SocketSignal Signal, object? State)>? _signals; // created by the first Post: most sockets never need it
-    private readonly Lock _stateLock = new();
-    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // The socket's events, shared by every socket: a socket pays only for the events it has handlers for.
+    private static readonly EventSlot s_lookup = DefineEvent("lookup", "Action<LookupResult> or Action", s_lookupShapes);
+    private static readonly EventSlot s_connect = DefineEvent("connect", "Action or Action<NetSocket>", s_plainShapes);
+    private static readonly EventSlot s_ready = DefineEvent("ready", "Action or Action<NetSocket>", s_plainShapes);
+    private static readonly EventSlot s_data = DefineEvent("data", "Action<ReadOnlySequence<byte>>, Func<ReadOnlySequence<byte>, ValueTask>, Action<string> (after SetEncoding) or Action", s_dataShapes);
+    private static readonly EventSlot s_drain = DefineEvent("drain", "Action or Action<NetSocket>", s_plainShapes);
+    private static readonly EventSlot s_end = DefineEvent("end", "Action or Action<NetSocket>", s_plainShapes);
+    private static readonly EventSlot s_timeout = DefineEvent("timeout", "Action or Action<NetSocket>", s_plainShapes);
+    private static readonly EventSlot s_close = DefineEvent("close", "Action<bool> (hadError) or Action", s_closeShapes);
+    private static readonly EventSlot s_error = DefineEvent("error", "Action<Exception> or Action", s_errorShapes);
+
+    // A completed Completion for sockets whose Completion nobody asked for before they closed cleanly.
+    private static readonly TaskCompletionSource s_closedCleanly = CreateClosedCleanly();
+
+    // Accepted sockets share their server's options until one of them changes its own (OwnOptions).
+    private SocketOptions _options;
+    private bool _ownsOptions;
+    // One lock for the socket's state and its write accounting: the two were only ever nested write-then-state,
+    // and a second Lock cost 40 bytes per socket.
+    private readonly Lock _lock = new();
+    private TaskCompletionSource? _completion; // created when Completion is first asked for, or at close
     private ConnectionContext? _connection;
-    private IConnectionBytesFeature? _bytes;
-    private IConnectionIdleTimeoutFeature? _idleClock;
-    private ConnectionIdleMonitor? _ownedMonitor;
+    private SocketExtras? _extras; // see Extras
     private PipeReader? _input;
-    private TaskCompletionSource? _signalWaiter;
     private bool _wakeRequested;
     private ReadyState _state;
     private bool _readEnded;
@@ -74,41 +77,39 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     private bool _paused;
     private bool _unreadDataAtEnd;
     private bool _isServerSide;
-    private Exception? _unhandledError;
-    private Decoder? _decoder;
-    private IReadOnlyList<IPAddress> _hostAddresses = [];
+    private bool _raisingTimeouts;
 
     /// <summary>Creates an unconnected socket; call <c>Connect</c>.</summary>
     /// <param name="options">Options, also used by <c>Connect</c>; the defaults when <c>null</c>.</param>
     public NetSocket(SocketOptions? options = null)
     {
         _options = options?.Clone() ?? new SocketOptions();
-        _lookup = DefineEvent("lookup", "Action<LookupResult> or Action", s_lookupShapes);
-        _connect = DefineEvent("connect", "Action or Action<NetSocket>", s_plainShapes);
-        _ready = DefineEvent("ready", "Action or Action<NetSocket>", s_plainShapes);
-        _data = DefineEvent("data", "Action<ReadOnlySequence<byte>>, Func<ReadOnlySequence<byte>, ValueTask>, Action<string> (after SetEncoding) or Action", s_dataShapes);
-        _drain = DefineEvent("drain", "Action or Action<NetSocket>", s_plainShapes);
-        _end = DefineEvent("end", "Action or Action<NetSocket>", s_plainShapes);
-        _timeout = DefineEvent("timeout", "Action or Action<NetSocket>", s_plainShapes);
-        _close = DefineEvent("close", "Action<bool> (hadError) or Action", s_closeShapes);
-        _error = DefineEvent("error", "Action<Exception> or Action", s_errorShapes);
-        DefineAttemptEvents(out _connectionAttempt, out _connectionAttemptFailed, out _connectionAttemptTimeout);
+        _ownsOptions = true;
         if (_options.Encoding is { } encoding)
         {
-            _decoder = encoding.GetDecoder();
+            Extras.Decoder = encoding.GetDecoder();
         }
     }
 
+    /// <summary>An accepted socket; <paramref name="options"/> is shared with the server's other sockets and never changed.</summary>
     internal NetSocket(ConnectionContext connection, SocketOptions options, bool pauseOnConnect)
-        : this(options)
     {
+        _options = options;
+        if (options.Encoding is { } encoding)
+        {
+            Extras.Decoder = encoding.GetDecoder();
+        }
+
         _isServerSide = true;
         _paused = pauseOnConnect;
         Attach(connection);
     }
 
     /// <summary>Completes when the socket has closed (after <c>close</c>); faults when an error found no handler.</summary>
-    public Task Completion => _completion.Task;
+    public Task Completion =>
+        (Volatile.Read(ref _completion)
+            ?? Interlocked.CompareExchange(ref _completion, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null)
+            ?? _completion!).Task;
 
     /// <summary>Whether a connect is in progress.</summary>
     public bool Connecting => ReadyState == ReadyState.Opening;
@@ -127,7 +128,7 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     {
         get
         {
-            lock (_stateLock)
+            lock (_lock)
             {
                 if (_closed || _state == ReadyState.Closed)
                 {
@@ -173,13 +174,13 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     public EndPoint? RemoteEndPoint => _connection?.RemoteEndPoint;
 
     /// <summary>Bytes received from the peer, exactly as many as it sent us so far.</summary>
-    public long BytesRead => _bytes?.BytesRead ?? 0;
+    public long BytesRead => Bytes?.BytesRead ?? 0;
 
     /// <summary>Bytes handed to the kernel for the peer; equals what the peer counts once it has read them.</summary>
-    public long BytesWritten => _bytes?.BytesWritten ?? 0;
+    public long BytesWritten => Bytes?.BytesWritten ?? 0;
 
     /// <summary>The addresses the host name resolved to when connecting (rampart's <c>_hostAddrs</c>).</summary>
-    public IReadOnlyList<IPAddress> HostAddresses => _hostAddresses;
+    public IReadOnlyList<IPAddress> HostAddresses => _extras?.HostAddresses ?? [];
 
     /// <summary>The connection underneath, once connected: the pipe-level API.</summary>
     public ConnectionContext? Connection => _connection;
@@ -192,4 +193,39 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
         UnixDomainSocketEndPoint => "unix",
         _ => null,
     };
+
+    /// <summary>The connection's byte counts (looked up when asked for: few sockets ever ask), or <c>null</c>.</summary>
+    private IConnectionBytesFeature? Bytes => _connection?.Features.Get<IConnectionBytesFeature>();
+
+    /// <summary>
+    /// The connection's idle clock, or <c>null</c> before it connected: the dispatcher's (a feature of the connection,
+    /// looked up when needed rather than held), or the one this socket's own monitor gave it.
+    /// </summary>
+    private IConnectionIdleTimeoutFeature? IdleClock => _extras?.OwnedClock ?? _connection?.Features.Get<IConnectionIdleTimeoutFeature>();
+
+    /// <summary>The socket's occasional state, created the first time it is needed.</summary>
+    private SocketExtras Extras =>
+        Volatile.Read(ref _extras) ?? Interlocked.CompareExchange(ref _extras, new SocketExtras(), null) ?? _extras!;
+
+    /// <summary>This socket's own options, copied from the shared ones first if need be: the only way to change them.</summary>
+    private SocketOptions OwnOptions()
+    {
+        lock (_lock)
+        {
+            if (!_ownsOptions)
+            {
+                _options = _options.Clone();
+                _ownsOptions = true;
+            }
+
+            return _options;
+        }
+    }
+
+    private static TaskCompletionSource CreateClosedCleanly()
+    {
+        var closed = new TaskCompletionSource();
+        closed.SetResult();
+        return closed;
+    }
 }

@@ -37,14 +37,14 @@ public sealed class ReconnectingSocket : EventEmitter<ReconnectingSocket>
 
     private readonly SocketOptions _socketOptions;
     private readonly ReconnectOptions _options;
-    private readonly EventSlot _connect;
-    private readonly EventSlot _reconnect;
-    private readonly EventSlot _reconnecting;
-    private readonly EventSlot _disconnect;
-    private readonly EventSlot _data;
-    private readonly EventSlot _drain;
-    private readonly EventSlot _error;
-    private readonly EventSlot _close;
+    private static readonly EventSlot s_connect = DefineEvent("connect", "Action or Action<ReconnectingSocket>", s_plainShapes);
+    private static readonly EventSlot s_reconnect = DefineEvent("reconnect", "Action<int> (attempts) or Action", s_reconnectShapes);
+    private static readonly EventSlot s_reconnecting = DefineEvent("reconnecting", "Action<int, TimeSpan> (attempt, delay) or Action", s_reconnectingShapes);
+    private static readonly EventSlot s_disconnect = DefineEvent("disconnect", "Action<Exception?> or Action", s_disconnectShapes);
+    private static readonly EventSlot s_data = DefineEvent("data", "Action<ReadOnlySequence<byte>> or Action", s_dataShapes);
+    private static readonly EventSlot s_drain = DefineEvent("drain", "Action or Action<ReconnectingSocket>", s_plainShapes);
+    private static readonly EventSlot s_error = DefineEvent("error", "Action<Exception> or Action", s_errorShapes);
+    private static readonly EventSlot s_close = DefineEvent("close", "Action<bool> (hadError) or Action", s_closeShapes);
     private readonly Lock _lock = new();
     private readonly Queue<(byte[] Data, Action<Exception?>? Callback)> _buffered = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -77,14 +77,6 @@ public sealed class ReconnectingSocket : EventEmitter<ReconnectingSocket>
 
         _socketOptions = options.Clone();
         _options = reconnect?.Clone() ?? new ReconnectOptions();
-        _connect = DefineEvent("connect", "Action or Action<ReconnectingSocket>", s_plainShapes);
-        _reconnect = DefineEvent("reconnect", "Action<int> (attempts) or Action", s_reconnectShapes);
-        _reconnecting = DefineEvent("reconnecting", "Action<int, TimeSpan> (attempt, delay) or Action", s_reconnectingShapes);
-        _disconnect = DefineEvent("disconnect", "Action<Exception?> or Action", s_disconnectShapes);
-        _data = DefineEvent("data", "Action<ReadOnlySequence<byte>> or Action", s_dataShapes);
-        _drain = DefineEvent("drain", "Action or Action<ReconnectingSocket>", s_plainShapes);
-        _error = DefineEvent("error", "Action<Exception> or Action", s_errorShapes);
-        _close = DefineEvent("close", "Action<bool> (hadError) or Action", s_closeShapes);
     }
 
     /// <summary>The connection in use now, or <c>null</c> between connections.</summary>
@@ -295,7 +287,7 @@ public sealed class ReconnectingSocket : EventEmitter<ReconnectingSocket>
 
         socket.OnConnect(() => OnSocketConnected(socket))
             .OnData((ReadOnlySequence<byte> data) => OnSocketData(data))
-            .OnDrain(() => Emit(_drain))
+            .OnDrain(() => Emit(s_drain))
             .OnError(error =>
             {
                 lock (_lock)
@@ -345,14 +337,14 @@ public sealed class ReconnectingSocket : EventEmitter<ReconnectingSocket>
             socket.Write(data, callback);
         }
 
-        SafeEmit(() => _ = first ? Emit(_connect) : Emit(_reconnect, attempts));
+        SafeEmit(() => _ = first ? Emit(s_connect) : Emit(s_reconnect, attempts));
     }
 
     private void OnSocketData(ReadOnlySequence<byte> data)
     {
         try
         {
-            Emit(_data, data);
+            Emit(s_data, data);
         }
         catch (Exception ex)
         {
@@ -398,7 +390,7 @@ public sealed class ReconnectingSocket : EventEmitter<ReconnectingSocket>
 
         if (wasConnected)
         {
-            SafeEmit(() => Emit(_disconnect, error));
+            SafeEmit(() => Emit(s_disconnect, error));
         }
 
         if (attempt == 0)
@@ -423,7 +415,7 @@ public sealed class ReconnectingSocket : EventEmitter<ReconnectingSocket>
             }
         }
 
-        SafeEmit(() => Emit(_reconnecting, attempt, delay));
+        SafeEmit(() => Emit(s_reconnecting, attempt, delay));
     }
 
     private TimeSpan Jittered(TimeSpan delay) => _options.Jitter == 0
@@ -471,7 +463,7 @@ public sealed class ReconnectingSocket : EventEmitter<ReconnectingSocket>
             _closeRaised = true;
         }
 
-        SafeEmit(() => Emit(_close, hadError));
+        SafeEmit(() => Emit(s_close, hadError));
         _completion.TrySetResult();
     }
 
@@ -490,7 +482,7 @@ public sealed class ReconnectingSocket : EventEmitter<ReconnectingSocket>
 
     private void ReportHandlerError(Exception error)
     {
-        if (!Emit(_error, error))
+        if (!Emit(s_error, error))
         {
             _completion.TrySetException(error);
         }

@@ -285,7 +285,7 @@ public sealed partial class RawSocket
         IPAddress source = SourceOfLastDatagram();
         try
         {
-            Emit(_message, datagram, source);
+            Emit(s_message, datagram, source);
         }
         catch (Exception ex)
         {
@@ -302,7 +302,7 @@ public sealed partial class RawSocket
         {
             try
             {
-                Emit(_error, error);
+                Emit(s_error, error);
             }
             catch (Exception ex)
             {

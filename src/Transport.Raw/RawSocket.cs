@@ -58,9 +58,11 @@ public sealed partial class RawSocket : EventEmitter<RawSocket>, IDisposable
 
     private readonly Socket _socket;
     private readonly Lock _stateLock = new();
-    private readonly EventSlot _message;
-    private readonly EventSlot _close;
-    private readonly EventSlot _error;
+    private static readonly EventSlot s_message = DefineEvent(MessageEvent, "Action<ReadOnlyMemory<byte>, IPAddress>, Action<ReadOnlyMemory<byte>> or Action",
+        typeof(Action<ReadOnlyMemory<byte>, IPAddress>), typeof(Action<ReadOnlyMemory<byte>>), typeof(Action));
+    private static readonly EventSlot s_close = DefineEvent(CloseEvent, "Action", typeof(Action));
+    private static readonly EventSlot s_error = DefineEvent(ErrorEvent, "Action<Exception> or Action", typeof(Action<Exception>), typeof(Action));
+
     private readonly string _description;
 
     // State, guarded by _stateLock. The close event goes out once no handler or callback can run any more:
@@ -79,11 +81,6 @@ public sealed partial class RawSocket : EventEmitter<RawSocket>, IDisposable
         _checksumOffset = options.ChecksumOffset;
         _receivedAddress = new SocketAddress(socket.AddressFamily);
         _endPointTemplate = new IPEndPoint(socket.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-
-        _message = DefineEvent(MessageEvent, "Action<ReadOnlyMemory<byte>, IPAddress>, Action<ReadOnlyMemory<byte>> or Action",
-            typeof(Action<ReadOnlyMemory<byte>, IPAddress>), typeof(Action<ReadOnlyMemory<byte>>), typeof(Action));
-        _close = DefineEvent(CloseEvent, "Action", typeof(Action));
-        _error = DefineEvent(ErrorEvent, "Action<Exception> or Action", typeof(Action<Exception>), typeof(Action));
     }
 
     /// <summary>The IP version the socket was created for.</summary>
@@ -249,7 +246,7 @@ public sealed partial class RawSocket : EventEmitter<RawSocket>, IDisposable
     /// <summary>Raises <c>error</c>; with no handler the error is thrown to the caller, as rampart does.</summary>
     private void RaiseError(Exception error)
     {
-        if (!Emit(_error, error))
+        if (!Emit(s_error, error))
         {
             ExceptionDispatchInfo.Throw(error);
         }
@@ -285,6 +282,6 @@ public sealed partial class RawSocket : EventEmitter<RawSocket>, IDisposable
             _closeEmitted = true;
         }
 
-        Emit(_close);
+        Emit(s_close);
     }
 }

@@ -81,4 +81,120 @@ public sealed class EventEmitterTests
         socket.RemoveAllListeners("data");
         Assert.Equal(0, socket.ListenerCount("data"));
     }
+
+    [Fact]
+    public void HandlersBelongToTheirEmitterThoughBuiltInEventsAreSharedByTheType()
+    {
+        var first = new NetSocket();
+        var second = new NetSocket();
+        int custom = 0;
+        first.OnData((ReadOnlySequence<byte> _) => { }).On("custom", () => { custom++; });
+
+        Assert.Equal(1, first.ListenerCount("data"));
+        Assert.Equal(0, second.ListenerCount("data"));
+        Assert.Equal(0, second.ListenerCount("custom"));
+        second.Trigger("custom");
+        Assert.Equal(0, custom);
+        first.Trigger("custom");
+        Assert.Equal(1, custom);
+    }
+
+    [Fact]
+    public void OffAndRemoveAllListenersLeaveTheOtherEventsAlone()
+    {
+        var socket = new NetSocket();
+        var calls = new List<string>();
+        Action onEnd = () => calls.Add("end");
+        Action once = () => calls.Add("once");
+        socket.On("end", onEnd).Once("end", once).On("custom", () => calls.Add("custom")).OnClose(_ => calls.Add("close"));
+
+        socket.Off("end", onEnd);
+        socket.Trigger("end").Trigger("end");
+        Assert.Equal(["once"], calls);
+        Assert.Equal(0, socket.ListenerCount("end"));
+
+        socket.RemoveAllListeners("custom");
+        socket.Trigger("custom").Trigger("close", false);
+        Assert.Equal(["once", "close"], calls);
+
+        socket.RemoveAllListeners();
+        socket.Trigger("close", false);
+        Assert.Equal(0, socket.ListenerCount("close"));
+        Assert.Equal(["once", "close"], calls);
+    }
+
+    [Fact]
+    public async Task ConcurrentRegistrationsAllLandAndAOnceHandlerRunsOnceAcrossThreads()
+    {
+        var socket = new NetSocket();
+        const int Threads = 8, PerThread = 50;
+        using var start = new Barrier(Threads);
+        await Task.WhenAll(Enumerable.Range(0, Threads).Select(_ => OnOwnThread(() =>
+        {
+            start.SignalAndWait();
+            for (int i = 0; i < PerThread; i++)
+            {
+                socket.On("custom", () => { }).OnEnd(() => { });
+            }
+        }))).WithTimeout();
+        Assert.Equal(Threads * PerThread, socket.ListenerCount("custom"));
+        Assert.Equal(Threads * PerThread, socket.ListenerCount("end"));
+
+        int runs = 0;
+        socket.RemoveAllListeners("custom").Once("custom", () => { Interlocked.Increment(ref runs); });
+        using var go = new Barrier(Threads);
+        await Task.WhenAll(Enumerable.Range(0, Threads).Select(_ => OnOwnThread(() =>
+        {
+            go.SignalAndWait();
+            socket.Trigger("custom");
+        }))).WithTimeout();
+        Assert.Equal(1, runs);
+        Assert.Equal(0, socket.ListenerCount("custom"));
+        Assert.Equal(Threads * PerThread, socket.ListenerCount("end"));
+    }
+
+    [Fact]
+    public void RaisingAnEventAllocatesNothing()
+    {
+        var emitter = new Probe();
+        int seen = 0;
+        emitter.On("tick", (Action<int>)(value => seen += value)).On("tick", () => { seen++; });
+        emitter.Tick(1); // JIT and first-call work out of the way
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            emitter.Tick(1);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(202, seen);
+        Assert.Equal(2, emitter.Count);
+    }
+
+    [Fact]
+    public void AnEventIsDefinedOncePerType()
+    {
+        var error = Assert.Throws<InvalidOperationException>(Probe.DefineTickAgain);
+        Assert.Contains("'tick'", error.Message);
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a thread of its own, so threads meeting at a barrier need not wait for the pool to grow.</summary>
+    private static Task OnOwnThread(Action work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private sealed class Probe : EventEmitter<Probe>
+    {
+        private static readonly EventSlot s_tick = DefineEvent("tick", "Action<int> or Action", typeof(Action<int>), typeof(Action));
+
+        public int Count => ListenerCount(s_tick);
+
+        public static void DefineTickAgain()
+        {
+            Assert.NotNull(s_tick); // the type's own definitions first, as any use of the type runs them
+            DefineEvent("tick", "Action<int>", typeof(Action<int>));
+        }
+
+        public void Tick(int value) => Emit(s_tick, value);
+    }
 }

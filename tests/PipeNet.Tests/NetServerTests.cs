@@ -129,4 +129,92 @@ public sealed class NetServerTests
         Assert.Equal("unix", await text.Task.WithTimeout());
         await unixServer.CloseAsync().WithTimeout();
     }
+
+    [Fact]
+    public async Task AcceptedSocketsChangeOnlyTheirOwnOptionsAndLaterOnesSeeTheServersNewOptions()
+    {
+        var options = new ServerOptions { Timeout = TimeSpan.FromSeconds(30) };
+        var accepted = new List<NetSocket>();
+        var three = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var two = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = Net.CreateServer(options, socket =>
+        {
+            socket.OnData(_ => { });
+            lock (accepted)
+            {
+                accepted.Add(socket);
+                if (accepted.Count == 2)
+                {
+                    two.SetResult();
+                }
+                else if (accepted.Count == 3)
+                {
+                    three.SetResult();
+                }
+            }
+        });
+        await server.ListenAsync(0, "127.0.0.1");
+        using var first = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await first.ConnectAsync(IPAddress.Loopback, server.Port).WithTimeout();
+        using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await second.ConnectAsync(IPAddress.Loopback, server.Port).WithTimeout();
+        await two.Task.WithTimeout();
+
+        accepted[0].SetTimeout(1000);
+        Assert.Equal(TimeSpan.FromSeconds(1), accepted[0].Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), accepted[1].Timeout);
+
+        options.Timeout = TimeSpan.FromMinutes(1);
+        using var third = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await third.ConnectAsync(IPAddress.Loopback, server.Port).WithTimeout();
+        await three.Task.WithTimeout();
+        Assert.Equal(TimeSpan.FromMinutes(1), accepted[2].Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), accepted[1].Timeout);
+
+        first.Close();
+        second.Close();
+        third.Close();
+        await server.CloseAsync().WithTimeout();
+    }
+
+    [Fact]
+    public async Task AnAcceptedSocketsCompletionCompletesAfterCloseOrFaultsWithTheErrorNobodyHandled()
+    {
+        var failingAccepted = new TaskCompletionSource<NetSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cleanAccepted = new TaskCompletionSource<NetSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cleanClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int connections = 0;
+        var server = Net.CreateServer(socket =>
+        {
+            if (Interlocked.Increment(ref connections) == 1)
+            {
+                // Data throws and nobody handles errors: that error faults Completion.
+                socket.On("data", (Action<ReadOnlySequence<byte>>)(_ => throw new InvalidOperationException("boom")));
+                failingAccepted.SetResult(socket);
+            }
+            else
+            {
+                socket.OnData((ReadOnlySequence<byte> _) => { }).OnClose(_ => cleanClosed.SetResult());
+                cleanAccepted.SetResult(socket);
+            }
+        });
+        await server.ListenAsync(0, "127.0.0.1");
+
+        using var failing = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await failing.ConnectAsync(IPAddress.Loopback, server.Port).WithTimeout();
+        await failing.SendAsync("x"u8.ToArray()).WithTimeout();
+        NetSocket failed = await failingAccepted.Task.WithTimeout();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => failed.Completion.WithTimeout());
+        Assert.Equal("boom", error.Message);
+
+        using var clean = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await clean.ConnectAsync(IPAddress.Loopback, server.Port).WithTimeout();
+        NetSocket accepted = await cleanAccepted.Task.WithTimeout();
+        clean.Shutdown(SocketShutdown.Send);
+        await cleanClosed.Task.WithTimeout();
+        await accepted.Completion.WithTimeout(); // first asked for after the close
+        Assert.True(accepted.Completion.IsCompletedSuccessfully);
+
+        await server.CloseAsync().WithTimeout();
+    }
 }

@@ -323,6 +323,31 @@ public sealed class NetSocketTests
     }
 
     [Fact]
+    public async Task SetTimeoutOnAnAcceptedSocketWhoseServerHasNoneRaisesTimeout()
+    {
+        var clock = new FakeTimeProvider();
+        var timedOut = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var accepted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = Net.CreateServer(new ServerOptions { TimeProvider = clock }, socket =>
+        {
+            socket.OnData(_ => { }).SetTimeout(5000, () => timedOut.SetResult());
+            accepted.SetResult();
+        });
+        await server.ListenAsync(0, "127.0.0.1");
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(IPAddress.Loopback, server.Port).WithTimeout();
+        await accepted.Task.WithTimeout();
+
+        clock.Advance(TimeSpan.FromSeconds(4));
+        Assert.False(timedOut.Task.IsCompleted);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        await timedOut.Task.WithTimeout();
+
+        client.Close();
+        await server.CloseAsync().WithTimeout();
+    }
+
+    [Fact]
     public async Task ResetAndDestroySendsRstAndThePeerSeesEconnreset()
     {
         var serverError = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
