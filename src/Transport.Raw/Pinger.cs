@@ -246,6 +246,7 @@ public sealed class Pinger : IDisposable
                 Protocol = isIPv6 ? RawProtocol.IcmpV6 : RawProtocol.Icmp,
                 BufferSize = ReceiveBufferSize,
             });
+            EchoReplyFilter.TryAttach(socket, Identifier, isIPv6);
             socket.PauseReceive(); // Until a request is outstanding.
             socket.OnMessage((datagram, source) => OnDatagram(isIPv6, datagram.Span, source));
 
