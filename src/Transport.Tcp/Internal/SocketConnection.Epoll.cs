@@ -46,38 +46,27 @@ internal sealed partial class SocketConnection
                     break;
                 }
 
-                if (bytes == 0)
+                if (!Received(input, bytes))
                 {
-                    _closeReason.TrySetCloseReason(ConnectionCloseReason.PeerClosed);
-                    TcpLog.PeerClosed(_logger, ConnectionId);
                     break;
                 }
 
                 lastReadFilledBuffer = bytes == buffer.Length;
-                input.Advance(bytes);
-                Volatile.Write(ref _bytesRead, _bytesRead + bytes);
 
                 // Runs the application inline. When it falls behind, this await holds the pump until it has
                 // read below the resume threshold; edges that arrive meanwhile are counted, not lost.
-                FlushResult flush = await input.FlushAsync().ConfigureAwait(false);
-                if (flush.IsCompleted || flush.IsCanceled)
+                if (IsLastFlush(await input.FlushAsync().ConfigureAwait(false)))
                 {
                     break;
                 }
             }
         }
-        catch (ObjectDisposedException)
-        {
-            error = ClosedError();
-        }
         catch (Exception ex)
         {
-            error = ex;
+            error = PumpError(ex);
         }
 
-        // Set before completing the input, which may run the application (and its last send) inline.
-        _receiveEnded = true;
-        await input.CompleteAsync(error).ConfigureAwait(false);
+        await EndReceivingAsync(input, error).ConfigureAwait(false);
     }
 
     private async Task EpollSendLoopAsync(EpollSocket socket)
@@ -119,14 +108,7 @@ internal sealed partial class SocketConnection
                         break;
                     }
 
-                    Interlocked.Add(ref _bytesWritten, sent);
-                    if (_progressWaiters is { Count: > 0 })
-                    {
-                        ReportSendProgress(ended: false);
-                    }
-
-                    output.AdvanceTo(buffer.GetPosition(sent));
-                    if (sent < buffer.Length)
+                    if (!Sent(output, buffer, sent))
                     {
                         continue;
                     }
@@ -142,22 +124,11 @@ internal sealed partial class SocketConnection
                 }
             }
         }
-        catch (ObjectDisposedException)
-        {
-            error = ClosedError();
-        }
         catch (Exception ex)
         {
-            error = ex;
+            error = PumpError(ex);
         }
 
-        // FIN for an orderly end. Not needed once the receive side is done: the close that follows at once sends it.
-        if (error is null && !_receiveEnded)
-        {
-            ShutdownSend();
-        }
-
-        ReportSendProgress(ended: true);
-        await output.CompleteAsync(error).ConfigureAwait(false);
+        await EndSendingAsync(output, error).ConfigureAwait(false);
     }
 }

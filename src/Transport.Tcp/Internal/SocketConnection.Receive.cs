@@ -40,37 +40,53 @@ internal sealed partial class SocketConnection
                 }
 
                 int bytes = received.BytesTransferred;
-                if (bytes == 0)
+                if (!Received(input, bytes))
                 {
-                    // The peer sent FIN: end the input, keep the output writable (half-open).
-                    _closeReason.TrySetCloseReason(ConnectionCloseReason.PeerClosed);
-                    TcpLog.PeerClosed(_logger, ConnectionId);
                     break;
                 }
 
                 lastReadFilledBuffer = bytes == buffer.Length;
-                input.Advance(bytes);
-                Volatile.Write(ref _bytesRead, _bytesRead + bytes);
 
                 // When the application falls behind, this await holds the loop (and so the socket)
                 // until it has read below the resume threshold: a slow reader costs bounded memory.
-                FlushResult flush = await input.FlushAsync().ConfigureAwait(false);
-                if (flush.IsCompleted || flush.IsCanceled)
+                if (IsLastFlush(await input.FlushAsync().ConfigureAwait(false)))
                 {
                     break;
                 }
             }
         }
-        catch (ObjectDisposedException)
-        {
-            error = ClosedError();
-        }
         catch (Exception ex)
         {
             // Never let an exception escape a pump: it completes the pipe instead.
-            error = ex;
+            error = PumpError(ex);
         }
 
+        await EndReceivingAsync(input, error).ConfigureAwait(false);
+    }
+
+    /// <summary>Commits <paramref name="bytes"/> received into the input; <c>false</c> at the peer's FIN (0 bytes).</summary>
+    private bool Received(PipeWriter input, int bytes)
+    {
+        if (bytes == 0)
+        {
+            // The peer sent FIN: end the input, keep the output writable (half-open).
+            _closeReason.TrySetCloseReason(ConnectionCloseReason.PeerClosed);
+            TcpLog.PeerClosed(_logger, ConnectionId);
+            return false;
+        }
+
+        input.Advance(bytes);
+        Volatile.Write(ref _bytesRead, _bytesRead + bytes);
+        return true;
+    }
+
+    private static bool IsLastFlush(FlushResult flush) => flush.IsCompleted || flush.IsCanceled;
+
+    /// <summary>What a pump reports for an exception: a socket closed under it is the recorded reason, not an error of its own.</summary>
+    private Exception? PumpError(Exception exception) => exception is ObjectDisposedException ? ClosedError() : exception;
+
+    private async Task EndReceivingAsync(PipeWriter input, Exception? error)
+    {
         // Set before completing the input, which may run the application (and its last send) inline.
         _receiveEnded = true;
         await input.CompleteAsync(error).ConfigureAwait(false);

@@ -86,14 +86,7 @@ internal sealed partial class SocketConnection
                         break;
                     }
 
-                    Interlocked.Add(ref _bytesWritten, sent.BytesTransferred);
-                    if (_progressWaiters is { Count: > 0 })
-                    {
-                        ReportSendProgress(ended: false);
-                    }
-
-                    output.AdvanceTo(buffer.GetPosition(sent.BytesTransferred));
-                    if (sent.BytesTransferred < buffer.Length)
+                    if (!Sent(output, buffer, sent.BytesTransferred))
                     {
                         continue; // A partial send: the rest is read back at once.
                     }
@@ -109,19 +102,33 @@ internal sealed partial class SocketConnection
                 }
             }
         }
-        catch (ObjectDisposedException)
-        {
-            error = ClosedError();
-        }
         catch (Exception ex)
         {
-            error = ex;
+            error = PumpError(ex);
         }
 
-        // FIN for an orderly end. Not needed once the receive side is done: the close that follows at once sends it.
+        await EndSendingAsync(output, error).ConfigureAwait(false);
+    }
+
+    /// <summary>Accounts for <paramref name="sent"/> bytes of <paramref name="buffer"/>; <c>false</c> when the send was partial.</summary>
+    private bool Sent(PipeReader output, in ReadOnlySequence<byte> buffer, int sent)
+    {
+        Interlocked.Add(ref _bytesWritten, sent);
+        if (_progressWaiters is { Count: > 0 })
+        {
+            ReportSendProgress(ended: false);
+        }
+
+        output.AdvanceTo(buffer.GetPosition(sent));
+        return sent == buffer.Length;
+    }
+
+    private async Task EndSendingAsync(PipeReader output, Exception? error)
+    {
+        // The application finished writing: FIN, and the input stays readable (half-close). Not needed once
+        // the receive side is done: the close that follows at once sends it.
         if (error is null && !_receiveEnded)
         {
-            // The application finished writing: FIN, and the input stays readable (half-close).
             ShutdownSend();
         }
 
