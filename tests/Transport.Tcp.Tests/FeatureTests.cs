@@ -29,6 +29,30 @@ public abstract class FeatureTests(TransportEngine engine)
     }
 
     [Fact]
+    public async Task LifetimeTokensFireOnceWhetherTakenBeforeOrAfterTheEvent()
+    {
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(Options());
+        using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
+        var connection = await server.AcceptAsync();
+        var lifetime = connection.Features.Get<IConnectionLifetimeNotificationFeature>()!;
+
+        // Taken before: cancelled by the event. Taken after: born cancelled.
+        CancellationToken closeRequested = lifetime.ConnectionClosedRequested;
+        CancellationToken closed = connection.ConnectionClosed;
+        Assert.False(closeRequested.IsCancellationRequested);
+        lifetime.RequestClose();
+        Assert.True(closeRequested.IsCancellationRequested);
+        Assert.True(lifetime.ConnectionClosedRequested.IsCancellationRequested);
+        Assert.False(closed.IsCancellationRequested);
+
+        var fired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using CancellationTokenRegistration registration = closed.Register(() => fired.TrySetResult());
+        await connection.DisposeAsync();
+        await fired.Task.WithTimeout();
+        Assert.True(connection.ConnectionClosed.IsCancellationRequested);
+    }
+
+    [Fact]
     public async Task AddedFeaturesAreFoundReplaceBuiltInOnesAndCanBeRemoved()
     {
         await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(Options());
