@@ -89,11 +89,48 @@ internal sealed class DuplexPipeStream(IDuplexPipe transport) : Stream
         }
     }
 
+    /// <summary>
+    /// While on, writes only copy into the transport's pipe and <see cref="FlushWritesAsync"/> sends them: the
+    /// records of one batch of application data leave in one send instead of one send each.
+    /// </summary>
+    public bool BatchWrites { get; set; }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (!BatchWrites)
+        {
+            return WriteAndFlushAsync(buffer, cancellationToken);
+        }
+
+        try
+        {
+            _output.Write(buffer.Span);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The transport's output was completed under us (the connection closed or was aborted).
+            return ValueTask.FromException(new NetException(NetErrorCode.BrokenPipe, "The connection can send no more: its transport was closed.", ex));
+        }
+
+        Interlocked.Add(ref _bytesWritten, buffer.Length);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Sends what batched writes left in the transport's pipe (waiting while the peer is slow).</summary>
+    /// <exception cref="NetException">The transport was closed.</exception>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public async ValueTask FlushWritesAsync() => Check(await _output.FlushAsync().ConfigureAwait(false));
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteAndFlushAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         FlushResult result = await _output.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         Interlocked.Add(ref _bytesWritten, buffer.Length);
+        Check(result);
+    }
+
+    private static void Check(FlushResult result)
+    {
         if (result.IsCompleted)
         {
             throw new NetException(NetErrorCode.BrokenPipe, "The connection can send no more: its transport was closed.");

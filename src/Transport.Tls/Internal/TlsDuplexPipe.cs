@@ -108,10 +108,24 @@ internal sealed class TlsDuplexPipe : IDuplexPipe, IConnectionBytesFeature, ICon
             {
                 ReadResult result = await output.ReadAsync().ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
-                foreach (ReadOnlyMemory<byte> segment in buffer)
+                if (!buffer.IsEmpty)
                 {
-                    await _ssl.WriteAsync(segment).ConfigureAwait(false);
-                    Interlocked.Add(ref _bytesWritten, segment.Length);
+                    // One record per segment, all of them sent together by one flush.
+                    _wire.BatchWrites = true;
+                    try
+                    {
+                        foreach (ReadOnlyMemory<byte> segment in buffer)
+                        {
+                            await _ssl.WriteAsync(segment).ConfigureAwait(false);
+                            Interlocked.Add(ref _bytesWritten, segment.Length);
+                        }
+                    }
+                    finally
+                    {
+                        _wire.BatchWrites = false;
+                    }
+
+                    await _wire.FlushWritesAsync().ConfigureAwait(false);
                 }
 
                 output.AdvanceTo(buffer.End);
