@@ -35,8 +35,6 @@ public sealed class ReconnectingSocket : EventEmitter<ReconnectingSocket>
     private static readonly Type[] s_closeShapes = [typeof(Action<bool>), typeof(Action)];
     private static readonly Type[] s_errorShapes = [typeof(Action<Exception>), typeof(Action)];
 
-    private readonly SocketOptions _socketOptions;
-    private readonly ReconnectOptions _options;
     private static readonly EventSlot s_connect = DefineEvent("connect", "Action or Action<ReconnectingSocket>", s_plainShapes);
     private static readonly EventSlot s_reconnect = DefineEvent("reconnect", "Action<int> (attempts) or Action", s_reconnectShapes);
     private static readonly EventSlot s_reconnecting = DefineEvent("reconnecting", "Action<int, TimeSpan> (attempt, delay) or Action", s_reconnectingShapes);
@@ -45,6 +43,9 @@ public sealed class ReconnectingSocket : EventEmitter<ReconnectingSocket>
     private static readonly EventSlot s_drain = DefineEvent("drain", "Action or Action<ReconnectingSocket>", s_plainShapes);
     private static readonly EventSlot s_error = DefineEvent("error", "Action<Exception> or Action", s_errorShapes);
     private static readonly EventSlot s_close = DefineEvent("close", "Action<bool> (hadError) or Action", s_closeShapes);
+
+    private readonly SocketOptions _socketOptions;
+    private readonly ReconnectOptions _options;
     private readonly Lock _lock = new();
     private readonly Queue<(byte[] Data, Action<Exception?>? Callback)> _buffered = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
