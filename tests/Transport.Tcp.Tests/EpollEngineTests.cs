@@ -94,3 +94,67 @@ public sealed class EpollEngineTests
         await Task.WhenAll(connections);
     }
 }
+
+/// <summary>A peer that floods one connection must not starve the other connections of its loop.</summary>
+public sealed class EpollFairnessTests
+{
+    [Fact]
+    public async Task AFloodingPeerDoesNotStarveAnotherConnectionOnTheSameLoop()
+    {
+        // One I/O loop: both connections share its thread.
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { Engine = TransportEngine.Epoll, IOQueueCount = 1 });
+        using Socket flooder = await SocketTestExtensions.ConnectAsync(server.EndPoint);
+        await using ConnectionContext flooded = await server.AcceptAsync();
+        using Socket pinger = await SocketTestExtensions.ConnectAsync(server.EndPoint);
+        await using ConnectionContext pinged = await server.AcceptAsync();
+
+        using var stop = new CancellationTokenSource();
+        Task drain = DrainAsync(flooded.Transport.Input);
+        Task echo = EchoApplication.RunAsync(pinged);
+        Task flood = Task.Run(async () =>
+        {
+            byte[] chunk = new byte[64 * 1024];
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await flooder.SendAsync(chunk, SocketFlags.None, stop.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+
+        // While the flood runs, round trips on the other connection keep completing.
+        byte[] ping = [42];
+        for (int i = 0; i < 200; i++)
+        {
+            await pinger.SendAsync(ping).WithTimeout();
+            Assert.Equal(ping, await pinger.ReceiveExactlyAsync(1).WithTimeout());
+        }
+
+        stop.Cancel();
+        await flood.WithTimeout();
+        flooder.Shutdown(SocketShutdown.Send);
+        await drain.WithTimeout();
+        pinger.Shutdown(SocketShutdown.Send);
+        await echo.WithTimeout();
+    }
+
+    private static async Task DrainAsync(System.IO.Pipelines.PipeReader input)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync();
+
+            // A handler with real work per read (here ~10-20 us), so the flood outruns it and the socket never drains.
+            Thread.SpinWait(20_000);
+            input.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                return;
+            }
+        }
+    }
+}
