@@ -126,7 +126,7 @@ internal sealed class SocketConnectionFactory : IDisposable
             }
 
             Check(status);
-            EndPoint? local = LocalEndPointOf(descriptor!, target);
+            EndPoint? local = LinuxInterop.GetLocalEndPoint(descriptor!, family, target);
             if (_options.NoDelay && family is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
             {
                 NativeSocketOptions.SetNoDelay(descriptor!, true);
@@ -159,26 +159,6 @@ internal sealed class SocketConnectionFactory : IDisposable
     // A wake-up that was only the cancellation registration (or a spurious edge) finds the connect still in
     // progress: getpeername tells a finished connect from one still waiting.
     private static bool IsConnected(SocketDescriptor descriptor) => LinuxInterop.GetPeerName(descriptor);
-
-    private static EndPoint? LocalEndPointOf(SocketDescriptor descriptor, EndPoint target)
-    {
-        Span<byte> address = stackalloc byte[128];
-        if (LinuxInterop.GetSocketName(descriptor, address, out int length) != SocketError.Success || length < 2)
-        {
-            return null;
-        }
-
-        var socketAddress = new SocketAddress(target is UnixDomainSocketEndPoint ? AddressFamily.Unix : target.AddressFamily, length);
-        address[..length].CopyTo(socketAddress.Buffer.Span);
-        try
-        {
-            return target.Create(socketAddress);
-        }
-        catch (ArgumentException)
-        {
-            return null; // An unbound Unix client has no name.
-        }
-    }
 
     private IOLoop NextLoop() => _ioLoops[(int)((uint)Interlocked.Increment(ref _nextQueue) % (uint)_ioLoops.Length)];
 

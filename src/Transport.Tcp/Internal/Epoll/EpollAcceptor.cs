@@ -64,7 +64,10 @@ internal sealed class EpollAcceptor
                 if (status == SocketError.Success)
                 {
                     var handle = new SocketDescriptor(descriptor);
-                    return (handle, _sharedLocalEndPoint ?? LocalEndPointOf(handle), ToEndPoint(_address.AsSpan(0, addressLength)));
+                    return (
+                        handle,
+                        _sharedLocalEndPoint ?? LinuxInterop.GetLocalEndPoint(handle, _addressFamily, _template),
+                        LinuxInterop.ToEndPoint(_address.AsSpan(0, addressLength), _addressFamily, _template));
                 }
 
                 if (status != SocketError.WouldBlock)
@@ -97,30 +100,5 @@ internal sealed class EpollAcceptor
     {
         _registration.Close();
         _registration.Unregister();
-    }
-
-    private EndPoint? LocalEndPointOf(SocketDescriptor handle)
-    {
-        Span<byte> address = stackalloc byte[128];
-        return LinuxInterop.GetSocketName(handle, address, out int length) == SocketError.Success ? ToEndPoint(address[..length]) : null;
-    }
-
-    private EndPoint? ToEndPoint(ReadOnlySpan<byte> native)
-    {
-        if (native.Length < 2)
-        {
-            return null;
-        }
-
-        var address = new SocketAddress(_addressFamily, native.Length);
-        native.CopyTo(address.Buffer.Span);
-        try
-        {
-            return _template.Create(address);
-        }
-        catch (ArgumentException)
-        {
-            return null; // An unnamed Unix peer has no address to show.
-        }
     }
 }

@@ -69,22 +69,12 @@ internal static unsafe partial class LinuxInterop
     {
         fixed (byte* p = buffer)
         {
-            while (true)
+            SocketError status;
+            while (Interrupted(recv(socket, p, (nuint)buffer.Length, MsgDontWait), out bytes, out status))
             {
-                nint n = recv(socket, p, (nuint)buffer.Length, MsgDontWait);
-                if (n >= 0)
-                {
-                    bytes = (int)n;
-                    return SocketError.Success;
-                }
-
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno != EINTR)
-                {
-                    bytes = 0;
-                    return ToSocketError(errno);
-                }
             }
+
+            return status;
         }
     }
 
@@ -93,22 +83,12 @@ internal static unsafe partial class LinuxInterop
     {
         fixed (byte* p = buffer)
         {
-            while (true)
+            SocketError status;
+            while (Interrupted(send(socket, p, (nuint)buffer.Length, MsgDontWait | MsgNoSignal), out bytes, out status))
             {
-                nint n = send(socket, p, (nuint)buffer.Length, MsgDontWait | MsgNoSignal);
-                if (n >= 0)
-                {
-                    bytes = (int)n;
-                    return SocketError.Success;
-                }
-
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno != EINTR)
-                {
-                    bytes = 0;
-                    return ToSocketError(errno);
-                }
             }
+
+            return status;
         }
     }
 
@@ -155,22 +135,28 @@ internal static unsafe partial class LinuxInterop
         MessageHeader header = default;
         header.Iov = vectors;
         header.IovLength = (nuint)count;
-        while (true)
+        SocketError status;
+        while (Interrupted(sendmsg(socket, &header, MsgDontWait | MsgNoSignal), out bytes, out status))
         {
-            nint n = sendmsg(socket, &header, MsgDontWait | MsgNoSignal);
-            if (n >= 0)
-            {
-                bytes = (int)n;
-                return SocketError.Success;
-            }
-
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno != EINTR)
-            {
-                bytes = 0;
-                return ToSocketError(errno);
-            }
         }
+
+        return status;
+    }
+
+    /// <summary>A syscall's outcome: the count it returned, or the error; <c>true</c> when a signal interrupted it (EINTR: call again).</summary>
+    private static bool Interrupted(nint result, out int count, out SocketError status)
+    {
+        if (result >= 0)
+        {
+            count = (int)result;
+            status = SocketError.Success;
+            return false;
+        }
+
+        int errno = Marshal.GetLastPInvokeError();
+        count = 0;
+        status = ToSocketError(errno);
+        return errno == EINTR;
     }
 
     /// <summary>One non-blocking <c>accept4</c>: the new descriptor (non-blocking, close-on-exec) and the peer's address.</summary>
@@ -178,23 +164,16 @@ internal static unsafe partial class LinuxInterop
     {
         fixed (byte* p = address)
         {
-            while (true)
+            uint length;
+            SocketError status;
+            do
             {
-                uint length = (uint)address.Length;
-                descriptor = accept4(listener, p, &length, SockNonBlock | SockCloexec);
-                if (descriptor >= 0)
-                {
-                    addressLength = (int)Math.Min(length, (uint)address.Length);
-                    return SocketError.Success;
-                }
-
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno != EINTR)
-                {
-                    addressLength = 0;
-                    return ToSocketError(errno);
-                }
+                length = (uint)address.Length;
             }
+            while (Interrupted(accept4(listener, p, &length, SockNonBlock | SockCloexec), out descriptor, out status));
+
+            addressLength = status == SocketError.Success ? (int)Math.Min(length, (uint)address.Length) : 0;
+            return status;
         }
     }
 
@@ -270,20 +249,36 @@ internal static unsafe partial class LinuxInterop
         return SocketError.Success;
     }
 
-    /// <summary><c>getsockname</c> into <paramref name="address"/>.</summary>
-    public static SocketError GetSocketName(SafeHandle socket, Span<byte> address, out int addressLength)
+    /// <summary>The socket's local end (<c>getsockname</c>), as an end point of <paramref name="template"/>'s kind.</summary>
+    public static EndPoint? GetLocalEndPoint(SafeHandle socket, AddressFamily addressFamily, EndPoint template)
     {
-        fixed (byte* p = address)
-        {
-            uint length = (uint)address.Length;
-            if (getsockname(socket, p, &length) == 0)
-            {
-                addressLength = (int)Math.Min(length, (uint)address.Length);
-                return SocketError.Success;
-            }
+        byte* address = stackalloc byte[128];
+        uint length = 128;
+        return getsockname(socket, address, &length) == 0
+            ? ToEndPoint(new ReadOnlySpan<byte>(address, (int)Math.Min(length, 128u)), addressFamily, template)
+            : null;
+    }
 
-            addressLength = 0;
-            return ToSocketError(Marshal.GetLastPInvokeError());
+    /// <summary>
+    /// A native <c>sockaddr</c> as an end point of <paramref name="template"/>'s kind (<c>EndPoint.Create</c>);
+    /// <c>null</c> for one too short to hold an address, or an unnamed Unix socket.
+    /// </summary>
+    public static EndPoint? ToEndPoint(ReadOnlySpan<byte> native, AddressFamily addressFamily, EndPoint template)
+    {
+        if (native.Length < 2)
+        {
+            return null;
+        }
+
+        var address = new SocketAddress(addressFamily, native.Length);
+        native.CopyTo(address.Buffer.Span);
+        try
+        {
+            return template.Create(address);
+        }
+        catch (ArgumentException)
+        {
+            return null;
         }
     }
 
