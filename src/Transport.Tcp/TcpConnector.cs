@@ -63,7 +63,7 @@ public sealed class TcpConnector : IConnectionFactory, IDisposable
         {
             try
             {
-                SocketConnection connection = await ConnectOneAsync(target, options.LocalEndPoint, token).ConfigureAwait(false);
+                SocketConnection connection = await _connections.ConnectAsync(target, options.LocalEndPoint, token).ConfigureAwait(false);
                 try
                 {
                     if (keepAlive is not null)
@@ -96,34 +96,6 @@ public sealed class TcpConnector : IConnectionFactory, IDisposable
         }
 
         throw lastError!;
-    }
-
-    /// <summary>One attempt: a started connection, or the socket closed again and the failure thrown.</summary>
-    private async ValueTask<SocketConnection> ConnectOneAsync(EndPoint target, IPEndPoint? localEndPoint, CancellationToken cancellationToken)
-    {
-        if (_connections.UsesEpoll)
-        {
-            return await _connections.ConnectAsync(target, localEndPoint, cancellationToken).ConfigureAwait(false);
-        }
-
-        Socket socket = target is UnixDomainSocketEndPoint
-            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-            : new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            if (localEndPoint is not null && target is IPEndPoint)
-            {
-                socket.Bind(localEndPoint);
-            }
-
-            await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
-            return _connections.Create(socket);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
     }
 
     /// <summary>Releases the buffer pool. Connections still open keep working; their buffers go to the GC.</summary>

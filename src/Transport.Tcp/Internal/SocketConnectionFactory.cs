@@ -78,12 +78,38 @@ internal sealed class SocketConnectionFactory : IDisposable
     }
 
     /// <summary>
-    /// Connects a new descriptor to <paramref name="target"/> on the epoll engine: a non-blocking connect that
-    /// waits for writability on the loop the connection will live on.
+    /// One connect attempt to <paramref name="target"/>: a started connection, or the socket closed again and the
+    /// failure thrown. On the epoll engine a non-blocking connect waits for writability on the loop the connection
+    /// will live on; on the portable one, <c>Socket.ConnectAsync</c>.
     /// </summary>
     /// <exception cref="SocketException">The socket, bind or connect failed (ECONNREFUSED, EADDRINUSE, ...).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async ValueTask<SocketConnection> ConnectAsync(EndPoint target, IPEndPoint? localEndPoint, CancellationToken cancellationToken)
+    public ValueTask<SocketConnection> ConnectAsync(EndPoint target, IPEndPoint? localEndPoint, CancellationToken cancellationToken) =>
+        UsesEpoll ? ConnectDescriptorAsync(target, localEndPoint, cancellationToken) : ConnectSocketAsync(target, localEndPoint, cancellationToken);
+
+    private async ValueTask<SocketConnection> ConnectSocketAsync(EndPoint target, IPEndPoint? localEndPoint, CancellationToken cancellationToken)
+    {
+        Socket socket = target is UnixDomainSocketEndPoint
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (localEndPoint is not null && target is IPEndPoint)
+            {
+                socket.Bind(localEndPoint);
+            }
+
+            await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+            return Create(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private async ValueTask<SocketConnection> ConnectDescriptorAsync(EndPoint target, IPEndPoint? localEndPoint, CancellationToken cancellationToken)
     {
         AddressFamily family = target is UnixDomainSocketEndPoint ? AddressFamily.Unix : target.AddressFamily;
         Check(LinuxInterop.CreateStreamSocket(family, out SocketDescriptor? descriptor));
