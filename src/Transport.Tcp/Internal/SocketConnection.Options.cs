@@ -7,12 +7,16 @@ internal sealed partial class SocketConnection
 {
     private bool IsTcp => _addressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6;
 
+    // What TCP_NODELAY was last set to through this connection: the transport sets it at accept, and a
+    // dispatcher or socket that sets the same value again costs no syscall.
+    private bool? _noDelay;
+
     public bool NoDelay
     {
-        get => IsTcp && (_socket?.NoDelay ?? NativeSocketOptions.GetNoDelay(_handle!));
+        get => IsTcp && (_noDelay ??= _socket?.NoDelay ?? NativeSocketOptions.GetNoDelay(_handle!));
         set
         {
-            if (!IsTcp)
+            if (!IsTcp || _noDelay == value)
             {
                 return;
             }
@@ -25,6 +29,8 @@ internal sealed partial class SocketConnection
             {
                 NativeSocketOptions.SetNoDelay(_handle!, value);
             }
+
+            _noDelay = value;
         }
     }
 

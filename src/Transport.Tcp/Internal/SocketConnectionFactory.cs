@@ -53,28 +53,14 @@ internal sealed class SocketConnectionFactory : IDisposable
     /// <summary>A started connection of the portable engine.</summary>
     public SocketConnection Create(Socket socket)
     {
-        if (_options.NoDelay && socket.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
-        {
-            socket.NoDelay = true;
-        }
-
-        var connection = new SocketConnection(socket, NextLoop(), _options.WaitForDataBeforeAllocatingBuffer, _logger);
-        connection.Start();
-        return connection;
+        return Start(new SocketConnection(socket, NextLoop(), _options.WaitForDataBeforeAllocatingBuffer, _logger));
     }
 
     /// <summary>A started connection of the epoll engine, over a descriptor it now owns.</summary>
     /// <exception cref="NetException">TCP_NODELAY could not be set (the peer already reset).</exception>
     public SocketConnection Create(SocketDescriptor handle, AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint)
     {
-        if (_options.NoDelay && addressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
-        {
-            NativeSocketOptions.SetNoDelay(handle, true);
-        }
-
-        var connection = new SocketConnection(handle, addressFamily, localEndPoint, remoteEndPoint, NextLoop(), registered: null, _logger);
-        connection.Start();
-        return connection;
+        return Start(new SocketConnection(handle, addressFamily, localEndPoint, remoteEndPoint, NextLoop(), registered: null, _logger));
     }
 
     /// <summary>
@@ -153,13 +139,7 @@ internal sealed class SocketConnectionFactory : IDisposable
 
             Check(status);
             EndPoint? local = LinuxInterop.GetLocalEndPoint(descriptor!, family, target);
-            if (_options.NoDelay && family is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
-            {
-                NativeSocketOptions.SetNoDelay(descriptor!, true);
-            }
-
-            var connection = new SocketConnection(descriptor!, family, local, target, loop, socket, _logger);
-            connection.Start();
+            SocketConnection connection = Start(new SocketConnection(descriptor!, family, local, target, loop, socket, _logger));
             connected = true;
             return connection;
         }
@@ -185,6 +165,18 @@ internal sealed class SocketConnectionFactory : IDisposable
     // A wake-up that was only the cancellation registration (or a spurious edge) finds the connect still in
     // progress: getpeername tells a finished connect from one still waiting.
     private static bool IsConnected(SocketDescriptor descriptor) => LinuxInterop.GetPeerName(descriptor);
+
+    /// <summary>Applies the transport's TCP_NODELAY (TCP only) and starts the pumps.</summary>
+    private SocketConnection Start(SocketConnection connection)
+    {
+        if (_options.NoDelay)
+        {
+            connection.NoDelay = true;
+        }
+
+        connection.Start();
+        return connection;
+    }
 
     private IOLoop NextLoop() => _ioLoops[(int)((uint)Interlocked.Increment(ref _nextQueue) % (uint)_ioLoops.Length)];
 
