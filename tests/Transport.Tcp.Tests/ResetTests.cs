@@ -12,6 +12,58 @@ public abstract class ResetTests(TransportEngine engine)
     private TcpTransportOptions Options() => new() { Engine = engine };
 
     [Fact]
+    public async Task PeersThatResetBeforeBeingAcceptedDoNotStopTheListener()
+    {
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(Options());
+
+        // Connected (the kernel completed the handshake) and reset while still in the backlog, with garbage sent first.
+        for (int i = 0; i < 8; i++)
+        {
+            using Socket gone = await SocketTestExtensions.ConnectAsync(server.EndPoint);
+            await gone.SendAsync(new byte[] { 0xff, 0x00, 0x13 });
+            gone.LingerState = new LingerOption(true, 0);
+        }
+
+        using Socket good = await SocketTestExtensions.ConnectAsync(server.EndPoint);
+        while (true)
+        {
+            // The listener may hand out the reset ones (their input then ends in ECONNRESET or at once);
+            // it must not fail or stop, and the good one must follow.
+            await using ConnectionContext connection = await server.AcceptAsync();
+            if (connection.RemoteEndPoint!.Equals(good.LocalEndPoint))
+            {
+                Task echo = EchoApplication.RunAsync(connection);
+                await good.SendAsync("still here"u8.ToArray()).WithTimeout();
+                Assert.Equal("still here", Encoding.ASCII.GetString(await good.ReceiveExactlyAsync(10)));
+                good.Shutdown(SocketShutdown.Send);
+                await echo.WithTimeout();
+                return;
+            }
+
+            await DrainUntilEndAsync(connection.Transport.Input).WithTimeout();
+        }
+    }
+
+    private static async Task DrainUntilEndAsync(PipeReader input)
+    {
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await input.ReadAsync();
+                input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        catch (NetException ex) when (ex.Code == NetErrorCode.ConnectionReset)
+        {
+        }
+    }
+
+    [Fact]
     public async Task PeerResetMidStreamSurfacesEconnresetOnThatConnectionOnly()
     {
         await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(Options());
