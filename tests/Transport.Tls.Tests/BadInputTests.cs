@@ -126,6 +126,46 @@ public sealed class BadInputTests(TestCertificates certificates) : IClassFixture
     }
 
     [Fact]
+    public async Task AClientThatStopsReadingThenResetsFailsThatConnectionOnly()
+    {
+        await using TlsHarness server = await TlsHarness.StartAsync(ServerOptions());
+        var raw = await SocketTestExtensions.ConnectAsync(server.EndPoint);
+        raw.ReceiveBufferSize = 16 * 1024;
+        var tls = new SslStream(new NetworkStream(raw, ownsSocket: false), leaveInnerStreamOpen: false, (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync("localhost").WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Send a flood and never read the echo: the server's writes back must stall (bounded), not grow,
+        // and the sender stalls too once both directions' buffers are full.
+        byte[] chunk = new byte[16 * 1024];
+        Task flood = Task.Run(async () =>
+        {
+            try
+            {
+                for (int i = 0; i < 4096; i++)
+                {
+                    await tls.WriteAsync(chunk);
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        });
+        await Until.TrueAsync(() => server.Dispatcher.ConnectionCount == 1, "the flooding client was accepted");
+        Assert.False(await Task.WhenAny(flood, Task.Delay(500)) == flood, "64 MiB went through a peer that reads nothing");
+
+        raw.LingerState = new LingerOption(true, 0);
+        raw.Dispose(); // RST while both sides are blocked on full buffers
+        await flood.WithTimeout();
+
+        await Until.TrueAsync(() => server.Dispatcher.ConnectionCount == 0, "the reset connection released its slot");
+        await AssertStillServesAsync(server);
+        await tls.DisposeAsync();
+    }
+
+    [Fact]
     public async Task ManyGarbageClientsAtOnceDoNotDisturbARealOne()
     {
         await using TlsHarness server = await TlsHarness.StartAsync(ServerOptions());
