@@ -34,8 +34,9 @@ public abstract class BackpressureTests(TransportEngine engine)
             client.Shutdown(SocketShutdown.Send);
         });
 
-        // The application reads nothing. The transport fills its pipe up to the pause threshold and
-        // then stops reading the socket; watch it for a while and record the most it ever buffered.
+        // The application reads nothing. The portable engine fills its pipe up to the pause threshold and
+        // then stops reading the socket; the epoll engine receives only when the application reads, so it
+        // holds nothing. Watch it for a while and record the most it ever buffered.
         long peak = 0;
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromSeconds(1.5))
@@ -45,7 +46,7 @@ public abstract class BackpressureTests(TransportEngine engine)
         }
 
         Assert.False(send.IsCompleted, "The peer could send everything although nobody read it.");
-        Assert.InRange(peak, 1, MaxRead + PinnedBlockMemoryPool.BlockSize);
+        Assert.InRange(peak, engine == TransportEngine.Epoll ? 0 : 1, engine == TransportEngine.Epoll ? 0 : MaxRead + PinnedBlockMemoryPool.BlockSize);
 
         // Now the application catches up, and every byte arrives.
         long received = 0;

@@ -10,7 +10,8 @@ namespace PipeNet.Transport.Tcp.Internal;
 /// </summary>
 /// <remarks>
 /// Each thread keeps the last two blocks it returned: an echo on an I/O loop rents and returns two blocks per
-/// message (one per pipe), which then never touch the shared queue.
+/// message (one per direction), which then never touch the shared queue. A block is also a sequence segment,
+/// so the epoll engine chains blocks into a <see cref="ReadOnlySequence{T}"/> with no segment objects of its own.
 /// </remarks>
 internal sealed class PinnedBlockMemoryPool : MemoryPool<byte>
 {
@@ -20,20 +21,28 @@ internal sealed class PinnedBlockMemoryPool : MemoryPool<byte>
     private const int MaxRetainedBlocks = 4096;
 
     [ThreadStatic]
-    private static Block? t_first;
+    private static PinnedBlock? t_first;
 
     [ThreadStatic]
-    private static Block? t_second;
+    private static PinnedBlock? t_second;
 
-    private readonly ConcurrentQueue<Block> _blocks = new();
+    private readonly ConcurrentQueue<PinnedBlock> _blocks = new();
     private int _retained;
     private bool _disposed;
+
+    private bool IsDisposed => Volatile.Read(ref _disposed);
 
     public override int MaxBufferSize => BlockSize;
 
     public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(minBufferSize, BlockSize);
+        return RentBlock();
+    }
+
+    /// <summary>A block of <see cref="BlockSize"/> bytes; <see cref="PinnedBlock.Dispose"/> gives it back.</summary>
+    public PinnedBlock RentBlock()
+    {
         if (t_first is { } first && first.Pool == this)
         {
             t_first = null;
@@ -46,27 +55,27 @@ internal sealed class PinnedBlockMemoryPool : MemoryPool<byte>
             return second;
         }
 
-        if (_blocks.TryDequeue(out Block? block))
+        if (_blocks.TryDequeue(out PinnedBlock? block))
         {
             Interlocked.Decrement(ref _retained);
             return block;
         }
 
-        return new Block(this);
+        return new PinnedBlock(this, BlockSize);
     }
 
-    private void Return(Block block)
+    internal void Return(PinnedBlock block)
     {
         // A slot held by a block of a pool since disposed is free to take.
         if (!Volatile.Read(ref _disposed))
         {
-            if (t_first is null || t_first.Pool._disposed)
+            if (t_first is null || t_first.Pool!.IsDisposed)
             {
                 t_first = block;
                 return;
             }
 
-            if (t_second is null || t_second.Pool._disposed)
+            if (t_second is null || t_second.Pool!.IsDisposed)
             {
                 t_second = block;
                 return;
@@ -90,16 +99,5 @@ internal sealed class PinnedBlockMemoryPool : MemoryPool<byte>
     {
         Volatile.Write(ref _disposed, true);
         _blocks.Clear();
-    }
-
-    private sealed class Block(PinnedBlockMemoryPool pool) : IMemoryOwner<byte>
-    {
-        private readonly byte[] _array = GC.AllocateUninitializedArray<byte>(BlockSize, pinned: true);
-
-        public PinnedBlockMemoryPool Pool => pool;
-
-        public Memory<byte> Memory => _array;
-
-        public void Dispose() => pool.Return(this);
     }
 }

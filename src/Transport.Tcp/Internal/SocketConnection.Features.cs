@@ -10,7 +10,7 @@ namespace PipeNet.Transport.Tcp.Internal;
 /// first use and is consulted first, so an added feature also replaces a built-in one. The idle clock, which every
 /// dispatched connection gets, has a field of its own so that it costs no list.
 /// </summary>
-internal sealed partial class SocketConnection : IFeatureCollection
+internal abstract partial class SocketConnection : IFeatureCollection
 {
     private static readonly Type[] s_builtInFeatures =
     [
@@ -65,7 +65,6 @@ internal sealed partial class SocketConnection : IFeatureCollection
 
     private object? BuiltInFeature(Type key) =>
         key == typeof(IConnectionIdleTimeoutFeature) ? _idleTimeoutFeature
-        : key == typeof(IConnectionCloseReasonFeature) ? _closeReason
         : Array.IndexOf(s_builtInFeatures, key) >= 0 ? this
         : null;
 

@@ -3,7 +3,7 @@ using PipeNet.Transport.Tcp.Internal.Epoll;
 
 namespace PipeNet.Transport.Tcp.Internal;
 
-internal sealed partial class SocketConnection
+internal abstract partial class SocketConnection
 {
     private bool IsTcp => _addressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6;
 

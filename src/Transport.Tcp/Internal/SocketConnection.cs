@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
@@ -10,89 +9,74 @@ using PipeNet.Transport.Tcp.Internal.Epoll;
 namespace PipeNet.Transport.Tcp.Internal;
 
 /// <summary>
-/// A TCP or Unix stream socket as a <see cref="ConnectionContext"/>: two pipes and two pumps.
+/// A TCP or Unix stream socket as a <see cref="ConnectionContext"/>: what both engines share (features, lifetime
+/// tokens, close reason, byte counts, send progress, socket options and the one close of the socket). How bytes
+/// move is the engine's: <see cref="PipeSocketConnection"/> (two pipes and two pumps over a .NET
+/// <see cref="Socket"/>) or <see cref="EpollConnection"/> (the connection is its own reader and writer).
 /// </summary>
 /// <remarks>
-/// <code>
-///  socket ──receive loop──▶ input pipe ──▶ Transport.Input  (application reads)
-///  socket ◀──send loop──── output pipe ◀── Transport.Output (application writes)
-/// </code>
-/// Each direction ends on its own: the application completing Output sends FIN and leaves Input
-/// readable; the peer's FIN completes Input and leaves Output writable. The socket closes when both
-/// directions are done, or at once on <see cref="Abort"/> (RST).
+/// Each direction ends on its own: the application completing Output sends FIN and leaves Input readable; the
+/// peer's FIN completes Input and leaves Output writable. The socket closes when both directions are done, or at
+/// once on <see cref="Abort"/> (RST).
 /// </remarks>
-internal sealed partial class SocketConnection : ConnectionContext,
+internal abstract partial class SocketConnection : ConnectionContext,
     IConnectionBytesFeature, ISocketOptionsFeature, IConnectionLifetimeFeature,
     IConnectionLifetimeNotificationFeature, IConnectionEndPointFeature, IConnectionIdFeature,
-    IConnectionTransportFeature, IConnectionItemsFeature, IConnectionSendProgressFeature
+    IConnectionTransportFeature, IConnectionItemsFeature, IConnectionSendProgressFeature, IConnectionCloseReasonFeature
 {
     private static long s_lastId;
+
+    // Both token sources are made when someone first asks for the token (most connections never do); once the
+    // event has happened the field holds the shared, already cancelled source instead.
+    private static readonly CancellationTokenSource s_cancelled = CreateCancelled();
 
     // Exactly one of the two: the portable engine's Socket, or the epoll engine's bare descriptor.
     private readonly Socket? _socket;
     private readonly SocketDescriptor? _handle;
     private readonly AddressFamily _addressFamily;
-    private readonly ILogger _logger;
-    private readonly Pipe _input;
-    private readonly Pipe _output;
-    private readonly SocketReceiver? _receiver;
-    private readonly SocketSenderPool _senders;
-    private readonly EpollSocket? _epoll;
-    private readonly bool _waitForData;
-    private readonly CloseReasonFeature _closeReason = new();
-    // Both token sources are made when someone first asks for the token (most connections never do); once the
-    // event has happened the field holds the shared, already cancelled source instead.
-    private static readonly CancellationTokenSource s_cancelled = CreateCancelled();
+    private readonly long _id;
+    private string? _connectionId;
     private CancellationTokenSource? _connectionClosed;
     private CancellationTokenSource? _closeRequested;
-    private readonly Lock _shutdownLock = new();
     private IDictionary<object, object?>? _items;
-    private Task _processing = Task.CompletedTask;
-    private Task _receiveLoop = Task.CompletedTask;
-    private Task _sendLoop = Task.CompletedTask;
     private long _bytesRead;
     private long _bytesWritten;
+    private ConnectionCloseReason _closeReason;
+    private Exception? _closeError;
     private bool _socketDisposed;
     private volatile bool _aborted;
     private volatile bool _receiveEnded;
     private Exception? _shutdownReason;
 
-    /// <summary>A connection of the portable engine, over a .NET <see cref="Socket"/>.</summary>
-    public SocketConnection(Socket socket, IOLoop loop, bool waitForData, ILogger logger)
-        : this(socket.AddressFamily, loop, logger)
+    /// <summary>A connection over a .NET <see cref="Socket"/> (portable engine).</summary>
+    protected SocketConnection(Socket socket, ILogger logger)
+        : this(socket.AddressFamily, socket.LocalEndPoint, socket.RemoteEndPoint, logger)
     {
         _socket = socket;
-        _waitForData = waitForData;
-        LocalEndPoint = socket.LocalEndPoint;
-        RemoteEndPoint = socket.RemoteEndPoint;
-        _receiver = new SocketReceiver(loop.Scheduler);
     }
 
-    /// <summary>
-    /// A connection of the epoll engine, over a bare descriptor (no <see cref="Socket"/> object). Pass the
-    /// socket's epoll registration as <c>registered</c> when a connect already made it.
-    /// </summary>
-    public SocketConnection(SocketDescriptor handle, AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint, IOLoop loop, EpollSocket? registered, ILogger logger)
-        : this(addressFamily, loop, logger)
+    /// <summary>A connection over a bare descriptor (epoll engine; no <see cref="Socket"/> object).</summary>
+    protected SocketConnection(SocketDescriptor handle, AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint, ILogger logger)
+        : this(addressFamily, localEndPoint, remoteEndPoint, logger)
     {
         _handle = handle;
-        LocalEndPoint = localEndPoint;
-        RemoteEndPoint = remoteEndPoint;
-        _epoll = registered ?? new EpollSocket(loop.Epoll!, handle);
     }
 
-    private SocketConnection(AddressFamily addressFamily, IOLoop loop, ILogger logger)
+    private SocketConnection(AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint, ILogger logger)
     {
         _addressFamily = addressFamily;
-        _logger = logger;
-        ConnectionId = "pn-" + Interlocked.Increment(ref s_lastId).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
-        _input = new Pipe(loop.InputOptions);
-        _output = new Pipe(loop.OutputOptions);
-        _senders = loop.Senders;
-        Transport = new DuplexPipe(_input.Reader, _output.Writer);
+        Logger = logger;
+        _id = Interlocked.Increment(ref s_lastId);
+        LocalEndPoint = localEndPoint;
+        RemoteEndPoint = remoteEndPoint;
     }
 
-    public override string ConnectionId { get; set; }
+    // Formatted when first asked for: most connections never log.
+    public override string ConnectionId
+    {
+        get => _connectionId ??= "pn-" + _id.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+        set => _connectionId = value;
+    }
 
     public override IFeatureCollection Features => this;
 
@@ -101,8 +85,6 @@ internal sealed partial class SocketConnection : ConnectionContext,
         get => _items ??= new Dictionary<object, object?>();
         set => _items = value;
     }
-
-    public override IDuplexPipe Transport { get; set; }
 
     public override EndPoint? LocalEndPoint { get; set; }
 
@@ -124,68 +106,96 @@ internal sealed partial class SocketConnection : ConnectionContext,
 
     public long BytesWritten => Volatile.Read(ref _bytesWritten);
 
-    /// <summary>Starts both pumps. Called once, by the listener or connector that created the connection.</summary>
-    public void Start() => _processing = RunAsync();
+    public ConnectionCloseReason CloseReason
+    {
+        get
+        {
+            lock (Lock)
+            {
+                return _closeReason;
+            }
+        }
+    }
+
+    public Exception? CloseError
+    {
+        get
+        {
+            lock (Lock)
+            {
+                return _closeError;
+            }
+        }
+    }
+
+    /// <summary>Guards the close of the socket, the close reason and the send-progress waiters (and the epoll writer's buffers).</summary>
+    protected Lock Lock { get; } = new();
+
+    protected ILogger Logger { get; }
+
+    /// <summary>The portable engine's socket.</summary>
+    protected Socket Socket => _socket!;
+
+    /// <summary>The epoll engine's descriptor.</summary>
+    protected SocketDescriptor Handle => _handle!;
+
+    protected bool IsSocketDisposed => _socketDisposed;
+
+    /// <summary>Set once the receive side has ended (FIN, error, or the application stopped reading).</summary>
+    protected bool ReceiveEnded
+    {
+        get => _receiveEnded;
+        set => _receiveEnded = value;
+    }
+
+    /// <summary>Starts moving bytes. Called once, by the listener or connector that created the connection.</summary>
+    public abstract void Start();
 
     public void RequestClose() => Signal(ref _closeRequested, onThreadPool: false);
 
+    public bool TrySetCloseReason(ConnectionCloseReason reason, Exception? error = null)
+    {
+        lock (Lock)
+        {
+            if (reason == ConnectionCloseReason.None || _closeReason != ConnectionCloseReason.None)
+            {
+                return false;
+            }
+
+            _closeReason = reason;
+            _closeError = error;
+            return true;
+        }
+    }
+
     public override void Abort(ConnectionAbortedException abortReason)
     {
-        _closeReason.TrySetCloseReason(ConnectionCloseReason.Aborted, abortReason);
+        TrySetCloseReason(ConnectionCloseReason.Aborted, abortReason);
         _aborted = true;
 
         // Linger 0 turns the close into an RST, so the peer learns at once that its data was discarded.
         Shutdown(abortReason, reset: true);
-
-        // Wake the send loop if it is waiting for application data; it then sees the socket is gone.
-        _output.Reader.CancelPendingRead();
+        OnAborted();
     }
 
-    public override async ValueTask DisposeAsync()
+    /// <summary>After <see cref="Abort"/> closed the socket: wake what waits for the application.</summary>
+    protected virtual void OnAborted()
     {
-        // The application is done with both directions: flush what it wrote (the send loop then sends
-        // FIN), then close, which also ends a receive still waiting for the peer.
-        _closeReason.TrySetCloseReason(ConnectionCloseReason.LocalClose);
-        await _input.Reader.CompleteAsync().ConfigureAwait(false);
-        await _output.Writer.CompleteAsync().ConfigureAwait(false);
-        await _sendLoop.ConfigureAwait(false);
-        Shutdown(null, reset: false);
-        await _processing.ConfigureAwait(false);
-
-        // The two token sources are not disposed: they own no timer, and ConnectionClosed is
-        // cancelled on the thread pool, possibly after this returns.
     }
 
-    private async Task RunAsync()
+    /// <summary>After the socket was closed (by anyone, once): wake what waits on it.</summary>
+    protected abstract void OnSocketClosed();
+
+    /// <summary>Both directions are done: close, and tell whoever watches <see cref="ConnectionClosed"/>.</summary>
+    protected void Finish()
     {
-        if (_epoll is null)
-        {
-            _receiveLoop = ReceiveLoopAsync();
-            _sendLoop = SendLoopAsync();
-        }
-        else
-        {
-            // Both pumps wait for their first edge before the socket is registered: data already queued
-            // is reported by the registration itself.
-            _receiveLoop = EpollReceiveLoopAsync(_epoll);
-            _sendLoop = EpollSendLoopAsync(_epoll);
-            SocketError registered = _epoll.IsRegistered ? SocketError.Success : _epoll.Register();
-            if (registered != SocketError.Success)
-            {
-                Abort(new ConnectionAbortedException("The epoll engine could not watch the socket.", new SocketException((int)registered)));
-            }
-        }
-
-        await _sendLoop.ConfigureAwait(false);
-        await _receiveLoop.ConfigureAwait(false);
-
         Shutdown(null, reset: false);
-        _receiver?.Dispose();
-        _epoll?.Unregister();
 
         // ConnectionClosed callbacks are user code: never run them on the I/O loop.
         Signal(ref _connectionClosed, onThreadPool: true);
     }
+
+    protected void AddBytesRead(int bytes) => Volatile.Write(ref _bytesRead, _bytesRead + bytes);
 
     private static CancellationTokenSource CreateCancelled()
     {
@@ -225,9 +235,9 @@ internal sealed partial class SocketConnection : ConnectionContext,
     }
 
     /// <summary>Closes the socket once. With <paramref name="reset"/> the close sends RST instead of FIN.</summary>
-    private void Shutdown(Exception? reason, bool reset)
+    protected void Shutdown(Exception? reason, bool reset)
     {
-        lock (_shutdownLock)
+        lock (Lock)
         {
             if (_socketDisposed)
             {
@@ -255,7 +265,7 @@ internal sealed partial class SocketConnection : ConnectionContext,
                 }
             }
 
-            // No shutdown(SHUT_RDWR) first: the send loop already sent FIN when it could, closing sends it
+            // No shutdown(SHUT_RDWR) first: the send side already sent FIN when it could, closing sends it
             // otherwise, and closing also ends a receive still pending on this socket. One syscall saved.
             if (_socket is not null)
             {
@@ -267,14 +277,79 @@ internal sealed partial class SocketConnection : ConnectionContext,
             }
         }
 
-        // A closed descriptor raises no epoll event: wake the epoll pumps ourselves.
-        _epoll?.Close();
+        OnSocketClosed();
     }
 
-    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    /// <summary>The application finished writing: FIN, the input staying readable (half-close).</summary>
+    protected void ShutdownSend()
     {
-        public PipeReader Input { get; } = input;
+        lock (Lock)
+        {
+            if (_socketDisposed)
+            {
+                return;
+            }
 
-        public PipeWriter Output { get; } = output;
+            // Best effort: the peer may have reset already; the receive side reports that.
+            if (_socket is null)
+            {
+                LinuxInterop.ShutdownSend(_handle!);
+                return;
+            }
+
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Send);
+            }
+            catch (SocketException)
+            {
+            }
+        }
     }
+
+    /// <summary>Records the peer's FIN (a receive of 0 bytes).</summary>
+    protected void PeerClosed()
+    {
+        TrySetCloseReason(ConnectionCloseReason.PeerClosed);
+        TcpLog.PeerClosed(Logger, ConnectionId);
+    }
+
+    /// <summary>What a receive failure means: the recorded reason if we closed the socket ourselves, else the failure, after which the socket is closed.</summary>
+    protected Exception? ReceiveError(SocketException exception)
+    {
+        if (exception.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted or SocketError.Shutdown || _socketDisposed)
+        {
+            // We closed the socket ourselves; report why, if it was not an orderly close.
+            return ClosedError();
+        }
+
+        NetException error = NetException.FromSocketException(exception, "receive");
+        TrySetCloseReason(error.Code == NetErrorCode.ConnectionReset ? ConnectionCloseReason.PeerReset : ConnectionCloseReason.Error, error);
+        TcpLog.ReceiveFailed(Logger, ConnectionId, error.Code, error);
+
+        // The socket is dead in both directions: closing it also stops a send that may be waiting on the peer.
+        Shutdown(error, reset: false);
+        return error;
+    }
+
+    /// <summary>What a send failure means: as <see cref="ReceiveError"/>, for the send side.</summary>
+    protected Exception? SendError(SocketException exception)
+    {
+        if (exception.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted || _socketDisposed)
+        {
+            return ClosedError();
+        }
+
+        NetException error = NetException.FromSocketException(exception, "send");
+        TrySetCloseReason(error.Code is NetErrorCode.ConnectionReset or NetErrorCode.BrokenPipe ? ConnectionCloseReason.PeerReset : ConnectionCloseReason.Error, error);
+        TcpLog.SendFailed(Logger, ConnectionId, error.Code, error);
+        Shutdown(error, reset: false);
+        return error;
+    }
+
+    /// <summary>What a side reports for an exception: a socket closed under it is the recorded reason, not an error of its own.</summary>
+    protected Exception? PumpError(Exception exception) => exception is ObjectDisposedException ? ClosedError() : exception;
+
+    /// <summary>What a side reports after the socket was closed under it: the recorded reason, or nothing for an orderly close.</summary>
+    protected Exception? ClosedError() => _shutdownReason ?? (_aborted ? new ConnectionAbortedException("The connection was aborted.") : null);
 }

@@ -53,14 +53,14 @@ internal sealed class SocketConnectionFactory : IDisposable
     /// <summary>A started connection of the portable engine.</summary>
     public SocketConnection Create(Socket socket)
     {
-        return Start(new SocketConnection(socket, NextLoop(), _options.WaitForDataBeforeAllocatingBuffer, _logger));
+        return Start(new PipeSocketConnection(socket, NextLoop(), _options.WaitForDataBeforeAllocatingBuffer, _logger));
     }
 
     /// <summary>A started connection of the epoll engine, over a descriptor it now owns.</summary>
     /// <exception cref="NetException">TCP_NODELAY could not be set (the peer already reset).</exception>
     public SocketConnection Create(SocketDescriptor handle, AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint)
     {
-        return Start(new SocketConnection(handle, addressFamily, localEndPoint, remoteEndPoint, NextLoop(), registered: null, _logger));
+        return Start(new EpollConnection(handle, addressFamily, localEndPoint, remoteEndPoint, NextLoop(), registered: null, _logger));
     }
 
     /// <summary>
@@ -139,7 +139,7 @@ internal sealed class SocketConnectionFactory : IDisposable
 
             Check(status);
             EndPoint? local = LinuxInterop.GetLocalEndPoint(descriptor!, family, target);
-            SocketConnection connection = Start(new SocketConnection(descriptor!, family, local, target, loop, socket, _logger));
+            SocketConnection connection = Start(new EpollConnection(descriptor!, family, local, target, loop, socket, _logger));
             connected = true;
             return connection;
         }

@@ -21,7 +21,7 @@ internal sealed unsafe class EpollLoop
     private readonly int _epoll;
     private readonly Lock _slotsLock = new();
     private readonly Stack<int> _freeSlots = new();
-    private EpollSocket?[] _slots = new EpollSocket?[64];
+    private IEpollHandler?[] _slots = new IEpollHandler?[64];
     private int _usedSlots;
     private uint _generation;
 
@@ -47,7 +47,7 @@ internal sealed unsafe class EpollLoop
 
     /// <summary>Watches <paramref name="handle"/> for <paramref name="socket"/> until the descriptor is closed.</summary>
     /// <returns><see cref="SocketError.Success"/>, or why the kernel refused (ENOSPC: the watch limit).</returns>
-    public SocketError Register(EpollSocket socket, SafeHandle handle)
+    public SocketError Register(IEpollHandler socket, SafeHandle handle)
     {
         ulong token;
         lock (_slotsLock)
@@ -57,7 +57,7 @@ internal sealed unsafe class EpollLoop
                 index = _usedSlots++;
                 if (index == _slots.Length)
                 {
-                    EpollSocket?[] grown = new EpollSocket?[_slots.Length * 2];
+                    IEpollHandler?[] grown = new IEpollHandler?[_slots.Length * 2];
                     _slots.CopyTo(grown, 0);
                     Volatile.Write(ref _slots, grown);
                 }
@@ -80,8 +80,26 @@ internal sealed unsafe class EpollLoop
         return error;
     }
 
+    /// <summary>
+    /// Hands a registered descriptor's events to <paramref name="to"/> from now on, in the same slot (a connect's
+    /// registration becomes its connection's). Edges <paramref name="from"/> saw are not replayed: the new handler
+    /// must start out trying its syscalls.
+    /// </summary>
+    public void Transfer(IEpollHandler from, IEpollHandler to)
+    {
+        lock (_slotsLock)
+        {
+            int index = (int)(uint)from.Token;
+            if (ReferenceEquals(_slots[index], from))
+            {
+                to.Token = from.Token;
+                _slots[index] = to;
+            }
+        }
+    }
+
     /// <summary>Frees the socket's slot once its descriptor is closed; events still in flight for it are dropped.</summary>
-    public void Unregister(EpollSocket socket)
+    public void Unregister(IEpollHandler socket)
     {
         lock (_slotsLock)
         {
@@ -104,7 +122,7 @@ internal sealed unsafe class EpollLoop
             for (int i = 0; i < count; i++)
             {
                 (uint flags, ulong token) = LinuxInterop.ReadEpollEvent(events + (i * size));
-                EpollSocket?[] slots = Volatile.Read(ref _slots);
+                IEpollHandler?[] slots = Volatile.Read(ref _slots);
                 int index = (int)(uint)token;
                 if (index < slots.Length && slots[index] is { } socket && socket.Token == token)
                 {

@@ -1,16 +1,18 @@
-using System.Buffers;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace PipeNet.Transport.Tcp.Internal.Epoll;
 
-/// <summary>A connected socket's registration with an <see cref="EpollLoop"/>: its two readiness signals and its non-blocking I/O.</summary>
+/// <summary>
+/// A listening or connecting socket's registration with an <see cref="EpollLoop"/>: its two readiness signals and
+/// its non-blocking I/O. (Connections handle their own events: see <see cref="EpollConnection"/>.)
+/// </summary>
 /// <remarks>
 /// The syscalls take the socket's <see cref="SafeHandle"/>, which holds a reference for each call: a socket
 /// closed by another thread is never reused under a receive or send in progress; the call fails with
 /// <see cref="ObjectDisposedException"/> instead.
 /// </remarks>
-internal sealed class EpollSocket(EpollLoop loop, SafeHandle handle)
+internal sealed class EpollSocket(EpollLoop loop, SafeHandle handle) : IEpollHandler
 {
     public EpollSignal Readable { get; } = new();
 
@@ -24,10 +26,6 @@ internal sealed class EpollSocket(EpollLoop loop, SafeHandle handle)
     public SocketError Register() => loop.Register(this, handle);
 
     public void Unregister() => loop.Unregister(this);
-
-    public SocketError Receive(Span<byte> buffer, out int bytes) => LinuxInterop.Receive(handle, buffer, out bytes);
-
-    public SocketError Send(in ReadOnlySequence<byte> buffers, out int bytes) => LinuxInterop.Send(handle, buffers, out bytes);
 
     /// <summary>Wakes both pumps for good: the socket is closed.</summary>
     public void Close()

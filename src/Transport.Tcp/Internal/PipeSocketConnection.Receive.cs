@@ -1,10 +1,9 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Connections;
 
 namespace PipeNet.Transport.Tcp.Internal;
 
-internal sealed partial class SocketConnection
+internal sealed partial class PipeSocketConnection
 {
     // The most a single receive asks for: one 16 KiB block, so a bulk stream takes 4 receives per 64 KiB, not 16.
     private const int MinReceiveBufferSize = PinnedBlockMemoryPool.BlockSize;
@@ -23,7 +22,7 @@ internal sealed partial class SocketConnection
                 if (_waitForData && !lastReadFilledBuffer)
                 {
                     // Idle connections hold no buffer: wait for readability first, rent memory after.
-                    SocketOperationResult ready = await _receiver!.WaitForDataAsync(_socket!).ConfigureAwait(false);
+                    SocketOperationResult ready = await _receiver.WaitForDataAsync(Socket).ConfigureAwait(false);
                     if (ready.HasError)
                     {
                         error = ReceiveError(ready.Error!);
@@ -32,7 +31,7 @@ internal sealed partial class SocketConnection
                 }
 
                 Memory<byte> buffer = input.GetMemory(MinReceiveBufferSize);
-                SocketOperationResult received = await _receiver!.ReceiveAsync(_socket!, buffer).ConfigureAwait(false);
+                SocketOperationResult received = await _receiver.ReceiveAsync(Socket, buffer).ConfigureAwait(false);
                 if (received.HasError)
                 {
                     error = ReceiveError(received.Error!);
@@ -70,46 +69,21 @@ internal sealed partial class SocketConnection
         if (bytes == 0)
         {
             // The peer sent FIN: end the input, keep the output writable (half-open).
-            _closeReason.TrySetCloseReason(ConnectionCloseReason.PeerClosed);
-            TcpLog.PeerClosed(_logger, ConnectionId);
+            PeerClosed();
             return false;
         }
 
         input.Advance(bytes);
-        Volatile.Write(ref _bytesRead, _bytesRead + bytes);
+        AddBytesRead(bytes);
         return true;
     }
 
     private static bool IsLastFlush(FlushResult flush) => flush.IsCompleted || flush.IsCanceled;
 
-    /// <summary>What a pump reports for an exception: a socket closed under it is the recorded reason, not an error of its own.</summary>
-    private Exception? PumpError(Exception exception) => exception is ObjectDisposedException ? ClosedError() : exception;
-
     private async Task EndReceivingAsync(PipeWriter input, Exception? error)
     {
         // Set before completing the input, which may run the application (and its last send) inline.
-        _receiveEnded = true;
+        ReceiveEnded = true;
         await input.CompleteAsync(error).ConfigureAwait(false);
     }
-
-    private Exception? ReceiveError(SocketException exception)
-    {
-        if (exception.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted or SocketError.Shutdown || _socketDisposed)
-        {
-            // We closed the socket ourselves; report why, if it was not an orderly close.
-            return ClosedError();
-        }
-
-        NetException error = NetException.FromSocketException(exception, "receive");
-        _closeReason.TrySetCloseReason(error.Code == NetErrorCode.ConnectionReset ? ConnectionCloseReason.PeerReset : ConnectionCloseReason.Error, error);
-        TcpLog.ReceiveFailed(_logger, ConnectionId, error.Code, error);
-
-        // The socket is dead in both directions: stop a send that may be waiting on the peer.
-        Shutdown(error, reset: false);
-        _output.Reader.CancelPendingRead();
-        return error;
-    }
-
-    /// <summary>What a pump reports after the socket was closed under it: the recorded reason, or nothing for an orderly close.</summary>
-    private Exception? ClosedError() => _shutdownReason ?? (_aborted ? new ConnectionAbortedException("The connection was aborted.") : null);
 }
