@@ -10,6 +10,10 @@ public sealed partial class ConnectionDispatcher
     {
         TimeSpan backoff = s_minAcceptBackoff;
         CancellationToken stopping = _stopAccepting.Token;
+
+        // Connections' teardown runs in the accept loop's execution context, as the continuation of an await in
+        // the loop would; remembering it here spares each connection a reference to it (see RunConnection).
+        Interlocked.CompareExchange(ref _acceptContext, ExecutionContext.Capture(), null);
         while (true)
         {
             ConnectionContext? connection;
@@ -99,34 +103,92 @@ public sealed partial class ConnectionDispatcher
             bytes = counting;
         }
 
-        IConnectionIdleTimeoutFeature clock = _idleMonitor.Track(connection, _options.IdleTimeout);
-        var tracked = new DispatchedConnection(Interlocked.Increment(ref _nextConnectionId), connection, bytes, clock, _options.TimeProvider.GetTimestamp());
-        _connections[tracked.Id] = tracked;
+        // One object is the connection's idle clock, its entry in the monitor's list (which is also the list of
+        // open connections that stop walks), and the dispatcher's record of it.
+        var tracked = new DispatchedConnection(this, connection, bytes, _options.IdleTimeout, _options.TimeProvider.GetTimestamp());
+        connection.Features.Set<IConnectionIdleTimeoutFeature>(tracked);
+        _idleMonitor.Add(tracked);
 
         // The application starts on the accept loop's thread, with no hop (as Node runs its 'connection'
         // handler): it returns to the loop at its first await, normally its first read. Like every handler,
         // it must not block; the transport's DispatchToThreadPool moves its continuations off the I/O loops.
-        _ = RunConnectionAsync(tracked);
+        RunConnection(tracked);
     }
 
-    private async Task RunConnectionAsync(DispatchedConnection tracked)
+    private void RunConnection(DispatchedConnection tracked)
     {
-        ConnectionContext connection = tracked.Connection;
-        DispatcherLog.ConnectionAccepted(_logger, connection.ConnectionId, connection.RemoteEndPoint, connection.LocalEndPoint);
+        // As an async method would, hand the accept loop back its execution and synchronization contexts as they
+        // were, whatever the application's synchronous part did to them.
+        ExecutionContext? loopContext = ExecutionContext.Capture();
+        SynchronizationContext? loopSynchronizationContext = SynchronizationContext.Current;
         try
         {
-            ApplySocketOptions(connection);
-            await _application(connection).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            DispatcherLog.ApplicationError(_logger, connection.ConnectionId, ex);
-            connection.Features.Get<IConnectionCloseReasonFeature>()?.TrySetCloseReason(ConnectionCloseReason.Error, ex);
+            RunConnectionCore(tracked);
         }
         finally
         {
-            await DisposeConnectionAsync(tracked).ConfigureAwait(false);
+            if (SynchronizationContext.Current != loopSynchronizationContext)
+            {
+                SynchronizationContext.SetSynchronizationContext(loopSynchronizationContext);
+            }
+
+            if (loopContext is not null && ExecutionContext.Capture() != loopContext)
+            {
+                ExecutionContext.Restore(loopContext);
+            }
         }
+    }
+
+    private void RunConnectionCore(DispatchedConnection tracked)
+    {
+        ConnectionContext connection = tracked.Connection;
+        DispatcherLog.ConnectionAccepted(_logger, connection.ConnectionId, connection.RemoteEndPoint, connection.LocalEndPoint);
+        Task application;
+        try
+        {
+            ApplySocketOptions(connection);
+            application = _application(connection);
+        }
+        catch (Exception ex)
+        {
+            OnApplicationFailed(connection, ex);
+            _ = DisposeConnectionAsync(tracked);
+            return;
+        }
+
+        if (application.IsCompleted)
+        {
+            OnApplicationCompleted(tracked, application);
+            return;
+        }
+
+        // What an await here would do, without an async state machine kept alive for the connection's whole life:
+        // the teardown hangs on the task as one delegate. An await would run it in the execution context current
+        // here; that is the accept loop's, which the dispatcher remembers, unless the application's synchronous part
+        // changed it (or flow is suppressed), and only then is it captured for this connection.
+        ExecutionContext? context = ExecutionContext.Capture();
+        tracked.WhenCompleted(application, flowContext: context is null || context != AcceptContext);
+    }
+
+    /// <summary>The rest of the connection once its application's task completed: report a failure, then tear down.</summary>
+    internal void OnApplicationCompleted(DispatchedConnection tracked, Task application)
+    {
+        try
+        {
+            application.GetAwaiter().GetResult();
+        }
+        catch (Exception ex)
+        {
+            OnApplicationFailed(tracked.Connection, ex);
+        }
+
+        _ = DisposeConnectionAsync(tracked);
+    }
+
+    private void OnApplicationFailed(ConnectionContext connection, Exception exception)
+    {
+        DispatcherLog.ApplicationError(_logger, connection.ConnectionId, exception);
+        connection.Features.Get<IConnectionCloseReasonFeature>()?.TrySetCloseReason(ConnectionCloseReason.Error, exception);
     }
 
     private void ApplySocketOptions(ConnectionContext connection)
@@ -167,8 +229,7 @@ public sealed partial class ConnectionDispatcher
             DispatcherLog.ApplicationError(_logger, connection.ConnectionId, ex);
         }
 
-        _connections.TryRemove(tracked.Id, out _);
-        _idleMonitor.Untrack(tracked.IdleClock);
+        _idleMonitor.Remove(tracked);
         TimeSpan duration = _options.TimeProvider.GetElapsedTime(tracked.StartTimestamp);
         long bytesRead = tracked.Bytes.BytesRead, bytesWritten = tracked.Bytes.BytesWritten;
         NetMetrics.ActiveConnections.Add(-1);

@@ -42,9 +42,9 @@ public sealed partial class ConnectionDispatcher
         }
 
         DispatcherLog.Stopping(_logger, ConnectionCount, timeout);
-        foreach (KeyValuePair<long, DispatchedConnection> entry in _connections)
+        foreach (IdleClock tracked in _idleMonitor.Snapshot())
         {
-            entry.Value.Connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
+            tracked.Connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
         }
 
         try
@@ -57,10 +57,10 @@ public sealed partial class ConnectionDispatcher
             //    connection's pipes complete with an error, so its application cannot hang on them.
             DispatcherLog.AbortingAfterGracePeriod(_logger, ConnectionCount);
             var reason = new ConnectionAbortedException("The server is stopping and the grace period is over.");
-            foreach (KeyValuePair<long, DispatchedConnection> entry in _connections)
+            foreach (IdleClock tracked in _idleMonitor.Snapshot())
             {
-                entry.Value.Connection.Features.Get<IConnectionCloseReasonFeature>()?.TrySetCloseReason(ConnectionCloseReason.ServerStopping, reason);
-                entry.Value.Connection.Abort(reason);
+                tracked.Connection.Features.Get<IConnectionCloseReasonFeature>()?.TrySetCloseReason(ConnectionCloseReason.ServerStopping, reason);
+                tracked.Connection.Abort(reason);
             }
 
             await allClosed.ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
@@ -30,7 +29,6 @@ public sealed partial class ConnectionDispatcher : IAsyncDisposable
     private readonly ConnectionDelegate _application;
     private readonly ConnectionDispatcherOptions _options;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<long, DispatchedConnection> _connections = new();
     private readonly List<(IConnectionListener Listener, Task AcceptLoop)> _listeners = [];
     private readonly CancellationTokenSource _stopAccepting = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -38,7 +36,7 @@ public sealed partial class ConnectionDispatcher : IAsyncDisposable
     private readonly Lock _lock = new();
     private TaskCompletionSource? _allClosed;
     private Task? _stopTask;
-    private long _nextConnectionId;
+    private ExecutionContext? _acceptContext;
     private int _connectionCount;
     private long _acceptedCount;
     private long _droppedCount;
@@ -56,6 +54,15 @@ public sealed partial class ConnectionDispatcher : IAsyncDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("PipeNet.ConnectionDispatcher");
         _idleMonitor = new ConnectionIdleMonitor(_options.TimeProvider, _options.HeartbeatInterval, loggerFactory);
     }
+
+    /// <summary>
+    /// The idle clocks of the open connections. Its list of clocks is also the dispatcher's list of open
+    /// connections: every clock in it is a <see cref="DispatchedConnection"/>, tracked from admission to teardown.
+    /// </summary>
+    internal ConnectionIdleMonitor IdleMonitor => _idleMonitor;
+
+    /// <summary>The execution context the accept loops run in (the first loop's); connections' teardown runs in it.</summary>
+    internal ExecutionContext? AcceptContext => Volatile.Read(ref _acceptContext);
 
     /// <summary>The live policy. Changing it affects connections accepted from then on.</summary>
     public ConnectionDispatcherOptions Options => _options;

@@ -2,13 +2,18 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using PipeNet.Transport.Tcp;
 
 namespace PipeNet.Tests;
 
 public sealed class DispatcherBehaviourTests
 {
+    private static readonly AsyncLocal<string?> s_flowed = new();
+
     [Fact]
     public async Task AnApplicationExceptionEndsOnlyItsOwnConnection()
     {
@@ -76,6 +81,67 @@ public sealed class DispatcherBehaviourTests
         var fatal = await Assert.ThrowsAsync<InvalidOperationException>(() => dispatcher.Completion.WithTimeout());
         Assert.Equal("the listener broke", fatal.Message);
         await dispatcher.StopAsync(TimeSpan.FromSeconds(1)).WithTimeout();
+    }
+
+    [Fact]
+    public async Task TeardownRunsInTheExecutionContextTheServerWasBoundIn()
+    {
+        // What an await in the dispatcher would give: the teardown (here, its "closed" log) sees the context the
+        // accept loop runs in, not whatever the application's last continuation ran in.
+        var closedLogs = new ClosedLogRecorder();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        s_flowed.Value = "bound";
+        var dispatcher = new ConnectionDispatcher(async connection =>
+        {
+            started.SetResult();
+            await release.Task;
+            s_flowed.Value = "application";
+        }, null, closedLogs);
+        EndPoint endPoint = await dispatcher.BindAsync(new IPEndPoint(IPAddress.Loopback, 0), new TcpListenerFactory());
+        s_flowed.Value = null;
+        try
+        {
+            using Socket client = await SocketTestExtensions.ConnectAsync(endPoint);
+            await started.Task.WithTimeout();
+            release.SetResult();
+            Assert.Equal("bound", await closedLogs.NextAsync());
+        }
+        finally
+        {
+            await dispatcher.StopAsync(TimeSpan.FromSeconds(5)).WithTimeout();
+        }
+    }
+
+    [Fact]
+    public async Task WhatASynchronousApplicationDoesToTheExecutionContextStaysWithItsOwnConnection()
+    {
+        var closedLogs = new ClosedLogRecorder();
+        var seen = Channel.CreateUnbounded<string?>();
+        s_flowed.Value = "bound";
+        var dispatcher = new ConnectionDispatcher(connection =>
+        {
+            // Not an async method: nothing but the dispatcher restores the context this changes.
+            seen.Writer.TryWrite(s_flowed.Value);
+            s_flowed.Value = "changed by " + connection.ConnectionId;
+            return connection.Transport.Input.ReadAsync().AsTask();
+        }, null, closedLogs);
+        EndPoint endPoint = await dispatcher.BindAsync(new IPEndPoint(IPAddress.Loopback, 0), new TcpListenerFactory());
+        s_flowed.Value = null;
+        try
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                using Socket client = await SocketTestExtensions.ConnectAsync(endPoint);
+                Assert.Equal("bound", await seen.Reader.ReadAsync().WithTimeout());
+                client.Shutdown(SocketShutdown.Send);
+                Assert.StartsWith("changed by ", await closedLogs.NextAsync()); // as an await after the call would see
+            }
+        }
+        finally
+        {
+            await dispatcher.StopAsync(TimeSpan.FromSeconds(5)).WithTimeout();
+        }
     }
 
     [Fact]
@@ -153,6 +219,38 @@ public sealed class DispatcherBehaviourTests
             public PipeReader Input { get; } = input;
 
             public PipeWriter Output { get; } = output;
+        }
+    }
+
+    /// <summary>Records, for each "connection closed" log, the <see cref="s_flowed"/> value it was written in.</summary>
+    private sealed class ClosedLogRecorder : ILoggerFactory, ILogger
+    {
+        private const int ConnectionClosedEventId = 2;
+        private readonly Channel<string?> _closed = Channel.CreateUnbounded<string?>();
+
+        public Task<string?> NextAsync() => _closed.Reader.ReadAsync().WithTimeout();
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Id == ConnectionClosedEventId)
+            {
+                _closed.Writer.TryWrite(s_flowed.Value);
+            }
         }
     }
 }

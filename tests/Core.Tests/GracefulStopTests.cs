@@ -101,6 +101,63 @@ public sealed class GracefulStopTests
     }
 
     [Fact]
+    public async Task StopAsksEveryOneOfManyConnectionsToCloseThenAbortsThoseThatDoNot()
+    {
+        const int count = 64;
+        var clock = new FakeTimeProvider();
+        int started = 0, closeRequests = 0, stopped = 0;
+        var allStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var dispatcher = new ConnectionDispatcher(async connection =>
+        {
+            connection.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionLifetimeNotificationFeature>()!
+                .ConnectionClosedRequested.Register(() => Interlocked.Increment(ref closeRequests));
+            if (Interlocked.Increment(ref started) == count)
+            {
+                allStarted.SetResult();
+            }
+
+            try
+            {
+                // Stubborn handlers: they ignore the close request and wait for peers that never speak.
+                await connection.Transport.Input.ReadAsync();
+            }
+            catch (ConnectionAbortedException)
+            {
+            }
+
+            if (connection.Features.Get<IConnectionCloseReasonFeature>()!.CloseReason == ConnectionCloseReason.ServerStopping)
+            {
+                Interlocked.Increment(ref stopped);
+            }
+        }, new ConnectionDispatcherOptions { TimeProvider = clock });
+        var endPoint = await dispatcher.BindAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), new TcpListenerFactory());
+        var clients = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                clients.Add(await SocketTestExtensions.ConnectAsync(endPoint));
+            }
+
+            await allStarted.Task.WithTimeout();
+            Assert.Equal(count, dispatcher.ConnectionCount);
+
+            Task stop = dispatcher.StopAsync(TimeSpan.FromSeconds(5));
+            await Until.TrueAsync(() => Volatile.Read(ref closeRequests) == count, "every connection was asked to close");
+            Assert.False(stop.IsCompleted);
+
+            clock.Advance(TimeSpan.FromSeconds(5));
+            await stop.WithTimeout();
+            Assert.Equal(0, dispatcher.ConnectionCount);
+            Assert.Equal(count, Volatile.Read(ref stopped));
+        }
+        finally
+        {
+            clients.ForEach(client => client.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task RejectsANegativeGracePeriod()
     {
         await using var dispatcher = new ConnectionDispatcher(_ => Task.CompletedTask);
