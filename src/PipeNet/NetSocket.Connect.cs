@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
+using PipeNet.Internal;
 using PipeNet.Resolver;
 using PipeNet.Transport.Tcp;
 
@@ -106,14 +107,14 @@ public sealed partial class NetSocket
 
     private NetSocket StartConnect(Action? callback)
     {
-        lock (_lock)
+        lock (this)
         {
-            if (_state != ReadyState.Closed || _connection is not null || _closed || _destroyed)
+            if (HasFlag(NetSocketFlags.Opening | NetSocketFlags.Open | NetSocketFlags.Closed | NetSocketFlags.Destroyed) || _connection is not null)
             {
                 throw new InvalidOperationException("The socket is already connecting or connected; create a new NetSocket for a new connection.");
             }
 
-            _state = ReadyState.Opening;
+            SetFlag(NetSocketFlags.Opening);
         }
 
         if (callback is not null)
@@ -137,9 +138,9 @@ public sealed partial class NetSocket
         }
         catch (Exception ex)
         {
-            lock (_lock)
+            lock (this)
             {
-                _state = ReadyState.Closed;
+                ClearFlag(NetSocketFlags.Opening);
             }
 
             RaiseError(Translate(ex));
@@ -147,7 +148,7 @@ public sealed partial class NetSocket
             return;
         }
 
-        if (Volatile.Read(ref _destroyed))
+        if (HasFlag(NetSocketFlags.Destroyed))
         {
             _connection = connection;
             await CloseAsync().ConfigureAwait(false);

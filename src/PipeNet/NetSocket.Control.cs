@@ -10,7 +10,7 @@ public sealed partial class NetSocket
     /// <returns>This socket.</returns>
     public NetSocket Pause()
     {
-        _paused = true;
+        SetFlag(NetSocketFlags.Paused);
         Wake(); // Interrupts a pending read; the loop then waits for Resume.
         return this;
     }
@@ -19,13 +19,13 @@ public sealed partial class NetSocket
     /// <returns>This socket.</returns>
     public NetSocket Resume()
     {
-        _paused = false;
+        ClearFlag(NetSocketFlags.Paused);
         Wake();
         return this;
     }
 
     /// <summary>Whether reading is paused.</summary>
-    public bool IsPaused => _paused;
+    public bool IsPaused => HasFlag(NetSocketFlags.Paused);
 
     /// <summary>
     /// Raises <c>timeout</c> after <paramref name="milliseconds"/> without a byte moving either way; 0
@@ -117,14 +117,14 @@ public sealed partial class NetSocket
     public NetSocket Destroy(Exception? error = null)
     {
         bool connected;
-        lock (_lock)
+        lock (this)
         {
-            if (_destroyed || _closed)
+            if (HasFlag(NetSocketFlags.Destroyed | NetSocketFlags.Closed))
             {
                 return this;
             }
 
-            _destroyed = true;
+            SetFlag(NetSocketFlags.Destroyed);
             connected = _connection is not null;
         }
 
@@ -136,7 +136,7 @@ public sealed partial class NetSocket
         if (connected)
         {
             // Releases a loop waiting on a flush the peer never drains.
-            _output?.CancelPendingFlush();
+            Output?.CancelPendingFlush();
             Wake();
         }
         else if (ReadyState != ReadyState.Opening)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Connections;
 using PipeNet.Internal;
 
@@ -11,8 +12,6 @@ public sealed partial class NetSocket
     private void Attach(ConnectionContext connection)
     {
         _connection = connection;
-        _input = connection.Transport.Input;
-        _output = connection.Transport.Output;
 
         if (connection.Features.Get<ISocketOptionsFeature>() is { } socketOptions)
         {
@@ -41,11 +40,18 @@ public sealed partial class NetSocket
             RaiseTimeouts(clock);
         }
 
-        lock (_lock)
+        lock (this)
         {
-            _state = ReadyState.Open;
+            SetFlag(NetSocketFlags.Open);
+            ClearFlag(NetSocketFlags.Opening);
         }
     }
+
+    /// <summary>The connection's input: read from the connection when needed rather than held (one field less per socket).</summary>
+    private PipeReader Input => _connection!.Transport.Input;
+
+    /// <summary>The connection's output, or <c>null</c> before the socket connected.</summary>
+    private PipeWriter? Output => _connection?.Transport.Output;
 
     /// <summary>
     /// Makes the idle clock's expiry this socket's <c>timeout</c> event. Done only once a timeout is set (here or by
@@ -53,9 +59,8 @@ public sealed partial class NetSocket
     /// </summary>
     private void RaiseTimeouts(IConnectionIdleTimeoutFeature clock)
     {
-        if (!_raisingTimeouts)
+        if (TrySetFlag(NetSocketFlags.RaisingTimeouts))
         {
-            _raisingTimeouts = true;
             clock.TimedOut = _ => Post(SocketSignal.Timeout);
         }
     }
@@ -65,20 +70,23 @@ public sealed partial class NetSocket
     /// posted (drain, timeout, write callbacks, errors) in between, so events never overlap; then closes.
     /// </summary>
     /// <remarks>
-    /// This is the one state machine a socket keeps for its whole life (an accepted socket's connection task),
-    /// so it holds only what every read needs. What some reads need (an async handler still running, a codec's
-    /// messages) is awaited through <see cref="OnReadAsync"/>, whose helpers allocate only when they must.
+    /// This is the one state machine a socket keeps for its whole life (an accepted socket's connection task), so it
+    /// holds only what every read needs: no local lives across an await, and everything it awaits is a
+    /// <see cref="ValueTask{TResult}"/> of <see cref="ReadResult"/> (see <see cref="Awaitable(ValueTask)"/>), so the
+    /// compiler gives it one awaiter field where three awaited types cost 32 bytes more. What some reads need (an async
+    /// handler still running, a codec's messages) is awaited through <see cref="OnReadAsync"/>, whose helpers allocate
+    /// only when they must.
     /// </remarks>
     internal async Task RunAsync()
     {
         if (_options.DispatchToThreadPool)
         {
-            await Task.Yield();
+            await ToThreadPoolAsync().ConfigureAwait(false);
         }
 
         try
         {
-            if (!_isServerSide)
+            if (!HasFlag(NetSocketFlags.ServerSide))
             {
                 SafeEmit(s_connect);
                 SafeEmit(s_ready);
@@ -88,18 +96,14 @@ public sealed partial class NetSocket
             while (true)
             {
                 ProcessSignals();
-                if (Volatile.Read(ref _destroyed))
+                if (HasFlag(NetSocketFlags.Destroyed))
                 {
                     break;
                 }
 
-                // While what we wrote is held back by a slow peer, read no more (the flush's completion wakes
-                // us): a handler that answers every message would otherwise buffer without bound.
-                IMessageDispatcher? messages = Messages;
-                bool consume = messages?.HasHandlers ?? ListenerCount(s_data) > 0;
-                if (_readEnded || _paused || PendingFlush is not null || (!consume && _unreadDataAtEnd))
+                if (!ShouldRead())
                 {
-                    if (_readEnded && WriteSideDone)
+                    if (HasFlag(NetSocketFlags.ReadEnded) && WriteSideDone)
                     {
                         break;
                     }
@@ -111,7 +115,7 @@ public sealed partial class NetSocket
                 ReadResult result;
                 try
                 {
-                    result = await _input!.ReadAsync().ConfigureAwait(false);
+                    result = await Input.ReadAsync().ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {
@@ -120,9 +124,10 @@ public sealed partial class NetSocket
                     break;
                 }
 
-                if (!await OnReadAsync(result, messages, consume).ConfigureAwait(false))
+                await Awaitable(OnReadAsync(result)).ConfigureAwait(false);
+                if (HasFlag(NetSocketFlags.Destroyed))
                 {
-                    break;
+                    break; // A handler failed (or destroyed the socket): no more events but error and close.
                 }
             }
         }
@@ -136,7 +141,7 @@ public sealed partial class NetSocket
         {
             if (_connection is { } connection)
             {
-                await connection.DisposeAsync().ConfigureAwait(false);
+                await Awaitable(connection.DisposeAsync()).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (_extras?.UnhandledError is null)
@@ -145,6 +150,51 @@ public sealed partial class NetSocket
         }
 
         FinishClose();
+    }
+
+    /// <summary>
+    /// Whether the loop reads now. While what we wrote is held back by a slow peer it reads no more (the flush's
+    /// completion wakes it): a handler that answers every message would otherwise buffer without bound.
+    /// </summary>
+    private bool ShouldRead()
+    {
+        if (HasFlag(NetSocketFlags.ReadEnded | NetSocketFlags.Paused) || PendingFlush is not null)
+        {
+            return false;
+        }
+
+        // Nobody listens for data: read anyway, to see the peer's FIN, unless it is already behind the kept data.
+        return !HasFlag(NetSocketFlags.UnreadDataAtEnd) || Consuming(Messages);
+    }
+
+    /// <summary>Whether anybody takes what is read: the codec's message handlers, or <c>data</c> handlers.</summary>
+    private bool Consuming(IMessageDispatcher? messages) => messages?.HasHandlers ?? ListenerCount(s_data) > 0;
+
+    /// <summary>Moves the loop to the thread pool, typed as a read for the same reason as <see cref="Awaitable(ValueTask)"/>.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<ReadResult> ToThreadPoolAsync()
+    {
+        await Task.Yield();
+        return default;
+    }
+
+    /// <summary><paramref name="pending"/> as the one awaitable type <see cref="RunAsync"/> awaits (its result is not used).</summary>
+    private static ValueTask<ReadResult> Awaitable(ValueTask pending)
+    {
+        if (pending.IsCompletedSuccessfully)
+        {
+            pending.GetAwaiter().GetResult(); // lets a pooled source behind it be reused
+            return default;
+        }
+
+        return AwaitAsync(pending);
+
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        static async ValueTask<ReadResult> AwaitAsync(ValueTask pending)
+        {
+            await pending.ConfigureAwait(false);
+            return default;
+        }
     }
 
     /// <summary>Hands work to the event loop from any thread.</summary>
@@ -160,13 +210,13 @@ public sealed partial class NetSocket
 
     private void Wake()
     {
-        TaskCompletionSource? waiter;
-        lock (_lock)
+        TaskCompletionSource<ReadResult>? waiter;
+        lock (this)
         {
             waiter = _extras?.SignalWaiter;
             if (waiter is null)
             {
-                _wakeRequested = true;
+                SetFlag(NetSocketFlags.WakeRequested);
             }
             else
             {
@@ -174,27 +224,27 @@ public sealed partial class NetSocket
             }
         }
 
-        waiter?.TrySetResult();
-        if (!_readEnded)
+        waiter?.TrySetResult(default);
+        if (!HasFlag(NetSocketFlags.ReadEnded))
         {
-            _input?.CancelPendingRead();
+            _connection?.Transport.Input.CancelPendingRead();
         }
     }
 
-    /// <summary>Waits for <see cref="Wake"/>. A <see cref="ValueTask"/> so the loop's state machine needs no awaiter field for it.</summary>
-    private ValueTask WaitForSignalAsync()
+    /// <summary>Waits for <see cref="Wake"/>. Typed as a read so the loop's state machine needs no awaiter field of its own for it.</summary>
+    private ValueTask<ReadResult> WaitForSignalAsync()
     {
-        lock (_lock)
+        lock (this)
         {
-            if (_wakeRequested || _extras?.Signals is { IsEmpty: false })
+            if (HasFlag(NetSocketFlags.WakeRequested) || _extras?.Signals is { IsEmpty: false })
             {
-                _wakeRequested = false;
+                ClearFlag(NetSocketFlags.WakeRequested);
                 return default;
             }
 
-            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var waiter = new TaskCompletionSource<ReadResult>(TaskCreationOptions.RunContinuationsAsynchronously);
             Extras.SignalWaiter = waiter;
-            return new ValueTask(waiter.Task);
+            return new ValueTask<ReadResult>(waiter.Task);
         }
     }
 
@@ -253,7 +303,7 @@ public sealed partial class NetSocket
 
     private void RaiseError(Exception error)
     {
-        _hadError = true;
+        SetFlag(NetSocketFlags.HadError);
         bool handled;
         try
         {
@@ -308,9 +358,9 @@ public sealed partial class NetSocket
             _extras.OwnedMonitor?.Untrack(clock);
         }
 
-        lock (_lock)
+        lock (this)
         {
-            _closed = true;
+            SetFlag(NetSocketFlags.Closed);
         }
 
         // Callbacks of writes that never reached the socket learn why.
@@ -318,29 +368,27 @@ public sealed partial class NetSocket
         ProcessSignalsAfterClose();
         try
         {
-            Emit(s_close, _hadError);
+            Emit(s_close, HasFlag(NetSocketFlags.HadError));
         }
         catch (Exception ex)
         {
             Extras.UnhandledError ??= ex;
         }
 
-        Exception? unhandled = _extras?.UnhandledError;
-        TaskCompletionSource? completion = Volatile.Read(ref _completion);
-        if (completion is null)
+        // Nobody asked for Completion yet (a server socket, usually): the outcome waits in the flags and SocketExtras
+        // for whoever asks later, and no task is made for it.
+        TaskCompletionSource? completion;
+        Exception? unhandled;
+        lock (this)
         {
-            // Nobody asked for Completion yet (a server socket, usually): a clean close needs no task of its own.
-            completion = unhandled is null ? s_closedCleanly : new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            completion = Interlocked.CompareExchange(ref _completion, completion, null) ?? completion;
+            SetFlag(NetSocketFlags.Completed);
+            completion = _extras?.Completion;
+            unhandled = _extras?.UnhandledError;
         }
 
-        if (unhandled is not null)
+        if (completion is not null)
         {
-            completion.TrySetException(unhandled);
-        }
-        else
-        {
-            completion.TrySetResult();
+            Complete(completion, unhandled);
         }
     }
 

@@ -66,14 +66,14 @@ public sealed partial class NetSocket
     /// <param name="callback">Runs once the bytes reached the socket.</param>
     internal bool WriteMessage<TMessage>(IMessageWriter<TMessage> writer, CountingBufferWriter counter, TMessage message, Action<Exception?>? callback)
     {
-        lock (_lock)
+        lock (this)
         {
             if (RejectWrite(callback))
             {
                 return false;
             }
 
-            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (Extras.BufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
+            IBufferWriter<byte> target = WriteTarget();
             counter.Start(target);
             try
             {
@@ -146,7 +146,7 @@ public sealed partial class NetSocket
     {
         examined = buffer.Start;
         pending = default;
-        while (!Volatile.Read(ref _destroyed) && !_paused)
+        while (!HasFlag(NetSocketFlags.Destroyed | NetSocketFlags.Paused))
         {
             if (!messages.TryDispatch(ref buffer, out examined, out pending))
             {
@@ -169,8 +169,7 @@ public sealed partial class NetSocket
     /// <summary>Flushes what the handlers sent, gives the pipe back what was not consumed, and reports how the pass ended.</summary>
     private MessageBatch EndBatch(PipeReader input, ReadResult result, ReadOnlySequence<byte> rest, SequencePosition examined, bool drained, Exception? error)
     {
-        _inDispatch = false;
-        FlushAfterDispatch();
+        EndDispatch();
         if (error is null && drained && result.IsCompleted && !rest.IsEmpty)
         {
             error = new NetException(

@@ -10,26 +10,24 @@ public sealed partial class NetSocket
 {
     /// <summary>
     /// Hands one read to the handlers (or the codec) and gives the pipe back what they did not take. Completes
-    /// synchronously while the handlers do; <c>false</c> ends the loop.
+    /// synchronously while the handlers do. A failed handler destroys the socket, which ends the loop.
     /// </summary>
     /// <param name="result">The read.</param>
-    /// <param name="messages">The codec seen before the read, if any.</param>
-    /// <param name="consume">Whether anybody listened for data before the read.</param>
-    private ValueTask<bool> OnReadAsync(ReadResult result, IMessageDispatcher? messages, bool consume)
+    private ValueTask OnReadAsync(ReadResult result)
     {
-        PipeReader input = _input!;
+        PipeReader input = Input;
         ReadOnlySequence<byte> buffer = result.Buffer;
+        IMessageDispatcher? messages = Messages;
+        bool consume = Consuming(messages);
         if (result.IsCanceled)
         {
             // A wake-up, not data. But bytes kept for a first handler come back with it, and the pipe will not
             // hand bytes it saw examined over again until more arrive: if a handler (or codec) has appeared
             // since, deliver them now instead of waiting for the peer to send something else.
-            messages = Messages;
-            consume = messages?.HasHandlers ?? ListenerCount(s_data) > 0;
-            if (buffer.IsEmpty || !consume || _paused || PendingFlush is not null || Volatile.Read(ref _destroyed))
+            if (buffer.IsEmpty || !consume || HasFlag(NetSocketFlags.Paused | NetSocketFlags.Destroyed) || PendingFlush is not null)
             {
                 input.AdvanceTo(buffer.Start); // keep what is buffered for the next read
-                return new(true);
+                return default;
             }
         }
 
@@ -38,17 +36,21 @@ public sealed partial class NetSocket
             // Nobody listens for data yet: keep it for the first handler (as Node buffers it), but
             // watch for the end of stream so a socket that never gets data still sees the peer's FIN.
             input.AdvanceTo(buffer.Start, buffer.End);
-            _unreadDataAtEnd = result.IsCompleted;
-            return new(true);
+            SetFlag(NetSocketFlags.UnreadDataAtEnd, result.IsCompleted);
+            return default;
         }
 
         if (messages is not null)
         {
             // A codec is attached: whole messages instead of data, the rest of a message left in the pipe.
             ValueTask<MessageBatch> batch = DispatchMessagesAsync(messages, input, result);
-            return batch.IsCompletedSuccessfully
-                ? new(AfterMessages(batch.Result, result.IsCompleted))
-                : AwaitMessagesAsync(batch, result.IsCompleted);
+            if (!batch.IsCompletedSuccessfully)
+            {
+                return AwaitMessagesAsync(batch, result.IsCompleted);
+            }
+
+            AfterMessages(batch.Result, result.IsCompleted);
+            return default;
         }
 
         if (!buffer.IsEmpty)
@@ -75,11 +77,10 @@ public sealed partial class NetSocket
                 }
                 finally
                 {
-                    _inDispatch = false;
-                    FlushAfterDispatch();
+                    EndDispatch();
                 }
 
-                return new(false);
+                return default;
             }
 
             if (!handled.IsCompletedSuccessfully)
@@ -87,17 +88,17 @@ public sealed partial class NetSocket
                 return AwaitDataHandlersAsync(handled, input, buffer, result.IsCompleted);
             }
 
-            _inDispatch = false;
-            FlushAfterDispatch();
+            EndDispatch();
         }
 
         input.AdvanceTo(buffer.End);
-        return new(AfterRead(result.IsCompleted));
+        AfterRead(result.IsCompleted);
+        return default;
     }
 
     /// <summary>An async <c>data</c> handler is still running: the buffers stay ours until it completes.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> AwaitDataHandlersAsync(ValueTask handled, PipeReader input, ReadOnlySequence<byte> buffer, bool completed)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask AwaitDataHandlersAsync(ValueTask handled, PipeReader input, ReadOnlySequence<byte> buffer, bool completed)
     {
         try
         {
@@ -107,37 +108,38 @@ public sealed partial class NetSocket
         {
             input.AdvanceTo(buffer.End);
             HandlerFailed(ex);
-            return false;
+            return;
         }
         finally
         {
-            _inDispatch = false;
-            FlushAfterDispatch();
+            EndDispatch();
         }
 
         input.AdvanceTo(buffer.End);
-        return AfterRead(completed);
+        AfterRead(completed);
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> AwaitMessagesAsync(ValueTask<MessageBatch> batch, bool completed) =>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask AwaitMessagesAsync(ValueTask<MessageBatch> batch, bool completed) =>
         AfterMessages(await batch.ConfigureAwait(false), completed);
 
-    private bool AfterMessages(MessageBatch batch, bool completed) => batch switch
+    /// <summary>After a codec's pass: a failed pass already destroyed the socket; an interrupted one has no end of stream to report yet.</summary>
+    private void AfterMessages(MessageBatch batch, bool completed)
     {
-        MessageBatch.Failed => false,
-        MessageBatch.Interrupted => true,
-        _ => AfterRead(completed),
-    };
+        if (batch == MessageBatch.Drained)
+        {
+            AfterRead(completed);
+        }
+    }
 
     /// <summary>After a read was handled: the peer's end of stream raises <c>end</c>, and ends our side unless half-open.</summary>
-    private bool AfterRead(bool completed)
+    private void AfterRead(bool completed)
     {
         if (completed)
         {
-            lock (_lock)
+            lock (this)
             {
-                _readEnded = true;
+                SetFlag(NetSocketFlags.ReadEnded);
             }
 
             SafeEmit(s_end);
@@ -146,8 +148,6 @@ public sealed partial class NetSocket
                 End();
             }
         }
-
-        return true;
     }
 
     private void SafeEmitText(ReadOnlySequence<byte> buffer)

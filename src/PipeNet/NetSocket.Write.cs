@@ -7,16 +7,14 @@ namespace PipeNet;
 
 public sealed partial class NetSocket
 {
-    private PipeWriter? _output;
-    private Task? _flushTask;
-    private bool _flushAgain;
-    private bool _flushAfterDispatch;
-    private bool _inDispatch;
-    private bool _needDrain;
-    private bool _ending;
-    private long _written;
     private const long DefaultHighWaterMark = 64 * 1024;
-    private bool _watchingSendProgress;
+
+    private long _written; // bytes written so far: the mark each write callback waits for
+
+    // Set and cleared around every data handler, so plain fields rather than atomic flag bits: the loop alone writes
+    // _inDispatch, and _flushAfterDispatch changes only under the lock. Both fit in the padding after the flags.
+    private bool _inDispatch;
+    private bool _flushAfterDispatch;
 
     /// <summary>
     /// Unflushed bytes at which <c>Write</c> inside a handler starts returning <c>false</c>. Writes also
@@ -30,10 +28,10 @@ public sealed partial class NetSocket
         set => Extras.HighWaterMark = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(HighWaterMark), value, "HighWaterMark must be positive.");
     }
 
-    private bool WriteSideDone => Volatile.Read(ref _writeEnded);
+    private bool WriteSideDone => HasFlag(NetSocketFlags.WriteEnded);
 
     /// <summary>The flush the transport is holding back (the peer reads slower than we write), or <c>null</c>.</summary>
-    private Task? PendingFlush => Volatile.Read(ref _flushTask);
+    private Task? PendingFlush => _extras is { } extras ? Volatile.Read(ref extras.PendingFlush) : null;
 
     /// <summary>
     /// Queues <paramref name="data"/> for the peer (copied straight into the connection's write buffer).
@@ -44,14 +42,14 @@ public sealed partial class NetSocket
     /// <returns><c>false</c> when the caller should wait for <c>drain</c> before writing more.</returns>
     public bool Write(ReadOnlySpan<byte> data, Action<Exception?>? callback = null)
     {
-        lock (_lock)
+        lock (this)
         {
             if (RejectWrite(callback))
             {
                 return false;
             }
 
-            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (Extras.BufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
+            IBufferWriter<byte> target = WriteTarget();
             target.Write(data);
             return Written(data.Length, callback);
         }
@@ -77,14 +75,14 @@ public sealed partial class NetSocket
     public bool Write(string text, Encoding? encoding = null, Action<Exception?>? callback = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        lock (_lock)
+        lock (this)
         {
             if (RejectWrite(callback))
             {
                 return false;
             }
 
-            IBufferWriter<byte> target = (IBufferWriter<byte>?)_output ?? (Extras.BufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
+            IBufferWriter<byte> target = WriteTarget();
             long bytes = (encoding ?? Encoding.UTF8).GetBytes(text.AsSpan(), target);
             return Written(bytes, callback);
         }
@@ -94,17 +92,17 @@ public sealed partial class NetSocket
     /// <returns>This socket.</returns>
     public NetSocket End()
     {
-        lock (_lock)
+        lock (this)
         {
-            if (_ending || _destroyed)
+            if (HasFlag(NetSocketFlags.Ending | NetSocketFlags.Destroyed))
             {
                 return this;
             }
 
-            _ending = true;
+            SetFlag(NetSocketFlags.Ending);
         }
 
-        if (_output is not null)
+        if (_connection is not null)
         {
             _ = FinishWritingAsync();
         }
@@ -131,15 +129,20 @@ public sealed partial class NetSocket
         return End();
     }
 
+    /// <summary>Where a write goes: the connection's output, or a buffer sent on connect. Called under the lock.</summary>
+    private IBufferWriter<byte> WriteTarget() =>
+        (IBufferWriter<byte>?)Output ?? (Extras.BufferedBeforeConnect ??= new ArrayBufferWriter<byte>());
+
     private bool RejectWrite(Action<Exception?>? callback)
     {
-        if (!_ending && !_destroyed && !_closed)
+        int flags = Volatile.Read(ref _flags);
+        if ((flags & (int)(NetSocketFlags.Ending | NetSocketFlags.Destroyed | NetSocketFlags.Closed)) == 0)
         {
             return false;
         }
 
         // Node: a write after end is an error event (and the callback's error), not an exception.
-        NetException error = _ending && !_destroyed
+        NetException error = (flags & (int)(NetSocketFlags.Ending | NetSocketFlags.Destroyed)) == (int)NetSocketFlags.Ending
             ? new NetException(NetErrorCode.WriteAfterEnd, "write after end: the socket's writing side was already ended.")
             : new NetException(NetErrorCode.Destroyed, "write after destroy: the socket was destroyed.");
         if (callback is not null)
@@ -160,7 +163,7 @@ public sealed partial class NetSocket
             (Extras.WriteCallbacks ??= new()).Enqueue((_written, callback));
         }
 
-        if (_output is null)
+        if (Output is not { } output)
         {
             return true; // Sent on connect.
         }
@@ -174,19 +177,20 @@ public sealed partial class NetSocket
             FlushLocked();
         }
 
-        bool belowMark = _flushTask is null && (!_inDispatch || _output.UnflushedBytes < HighWaterMark);
+        bool belowMark = PendingFlush is null && (!_inDispatch || output.UnflushedBytes < HighWaterMark);
         if (!belowMark)
         {
-            _needDrain = true;
+            SetFlag(NetSocketFlags.NeedDrain);
         }
 
         return belowMark;
     }
 
-    /// <summary>Called by the loop after a <c>data</c> handler: one flush for everything it wrote.</summary>
-    private void FlushAfterDispatch()
+    /// <summary>Called by the loop after a <c>data</c> (or <c>message</c>) handler: one flush for everything it wrote.</summary>
+    private void EndDispatch()
     {
-        lock (_lock)
+        _inDispatch = false;
+        lock (this)
         {
             if (_flushAfterDispatch)
             {
@@ -199,16 +203,16 @@ public sealed partial class NetSocket
     private void FlushBufferedWrites()
     {
         bool ending;
-        lock (_lock)
+        lock (this)
         {
             if (_extras?.BufferedBeforeConnect is { WrittenCount: > 0 } buffered)
             {
-                _output!.Write(buffered.WrittenSpan);
+                Output!.Write(buffered.WrittenSpan);
                 _extras.BufferedBeforeConnect = null;
                 FlushLocked();
             }
 
-            ending = _ending;
+            ending = HasFlag(NetSocketFlags.Ending);
         }
 
         if (ending)
@@ -219,9 +223,9 @@ public sealed partial class NetSocket
 
     private void FlushLocked()
     {
-        if (_flushTask is not null)
+        if (PendingFlush is not null)
         {
-            _flushAgain = true;
+            SetFlag(NetSocketFlags.FlushAgain);
             return;
         }
 
@@ -229,7 +233,7 @@ public sealed partial class NetSocket
         ValueTask<FlushResult> flush;
         try
         {
-            flush = _output!.FlushAsync();
+            flush = Output!.FlushAsync();
         }
         catch (Exception ex) when (ex is InvalidOperationException)
         {
@@ -248,7 +252,7 @@ public sealed partial class NetSocket
         Task pending = AwaitFlushAsync(flush, target);
         if (!pending.IsCompleted)
         {
-            _flushTask = pending;
+            Extras.PendingFlush = pending;
         }
     }
 
@@ -262,9 +266,9 @@ public sealed partial class NetSocket
         catch (Exception ex)
         {
             // The transport failed (reset): the read side reports it; writes waiting on it fail.
-            lock (_lock)
+            lock (this)
             {
-                _flushTask = null;
+                Extras.PendingFlush = null;
             }
 
             FailPendingWriteCallbacks(Translate(ex));
@@ -272,26 +276,25 @@ public sealed partial class NetSocket
             return;
         }
 
-        lock (_lock)
+        lock (this)
         {
+            Extras.PendingFlush = null;
             if (result.IsCanceled)
             {
                 // Destroy cancelled the wait; the close fails the callbacks still pending.
-                _flushTask = null;
                 return;
             }
 
-            _flushTask = null;
             OnFlushed(target);
-            if (_flushAgain)
+            if (HasFlag(NetSocketFlags.FlushAgain))
             {
-                _flushAgain = false;
+                ClearFlag(NetSocketFlags.FlushAgain);
                 FlushLocked();
             }
 
-            if (_flushTask is null && _needDrain)
+            if (PendingFlush is null && HasFlag(NetSocketFlags.NeedDrain))
             {
-                _needDrain = false;
+                ClearFlag(NetSocketFlags.NeedDrain);
                 Post(SocketSignal.Drain);
             }
         }
@@ -301,12 +304,12 @@ public sealed partial class NetSocket
 
     private void OnFlushed(long target)
     {
-        if (_extras?.WriteCallbacks is { Count: > 0 } && !_watchingSendProgress)
+        if (_extras?.WriteCallbacks is { Count: > 0 } && !HasFlag(NetSocketFlags.WatchingSendProgress))
         {
             // Looked up only when write callbacks wait, which most flushes never have.
             if (_connection?.Features.Get<IConnectionSendProgressFeature>() is { } progress)
             {
-                _watchingSendProgress = true;
+                SetFlag(NetSocketFlags.WatchingSendProgress);
                 _ = WatchSendProgressAsync(progress);
             }
             else
@@ -316,9 +319,9 @@ public sealed partial class NetSocket
             }
         }
 
-        if (_needDrain && !_inDispatch && _flushTask is null)
+        if (HasFlag(NetSocketFlags.NeedDrain) && !_inDispatch && PendingFlush is null)
         {
-            _needDrain = false;
+            ClearFlag(NetSocketFlags.NeedDrain);
             Post(SocketSignal.Drain);
         }
     }
@@ -347,11 +350,11 @@ public sealed partial class NetSocket
         while (true)
         {
             long next;
-            lock (_lock)
+            lock (this)
             {
                 if (_extras?.WriteCallbacks is not { } pending || !pending.TryPeek(out (long End, Action<Exception?> Callback) entry))
                 {
-                    _watchingSendProgress = false;
+                    ClearFlag(NetSocketFlags.WatchingSendProgress);
                     return;
                 }
 
@@ -359,12 +362,12 @@ public sealed partial class NetSocket
             }
 
             bool sent = await progress.WaitForBytesWrittenAsync(next).ConfigureAwait(false);
-            lock (_lock)
+            lock (this)
             {
                 ReleaseWriteCallbacks(BytesWritten);
                 if (!sent)
                 {
-                    _watchingSendProgress = false;
+                    ClearFlag(NetSocketFlags.WatchingSendProgress);
                 }
             }
 
@@ -384,7 +387,7 @@ public sealed partial class NetSocket
 
     private void FailPendingWriteCallbacks(Exception? error, string? brokenPipe)
     {
-        lock (_lock)
+        lock (this)
         {
             if (_extras?.WriteCallbacks is not { Count: > 0 } pending)
             {
@@ -406,7 +409,7 @@ public sealed partial class NetSocket
         while (true)
         {
             (Action<Exception?> Callback, Exception? Error) entry;
-            lock (_lock)
+            lock (this)
             {
                 if (_extras?.ReadyCallbacks is not { } ready || !ready.TryDequeue(out entry))
                 {
@@ -432,10 +435,10 @@ public sealed partial class NetSocket
             while (true)
             {
                 Task? pending;
-                lock (_lock)
+                lock (this)
                 {
                     FlushLocked();
-                    pending = _flushTask;
+                    pending = PendingFlush;
                 }
 
                 if (pending is null)
@@ -446,16 +449,16 @@ public sealed partial class NetSocket
                 await pending.ConfigureAwait(false);
             }
 
-            await _output!.CompleteAsync().ConfigureAwait(false);
+            await Output!.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             Post(SocketSignal.Error, Translate(ex));
         }
 
-        lock (_lock)
+        lock (this)
         {
-            _writeEnded = true;
+            SetFlag(NetSocketFlags.WriteEnded);
         }
 
         Wake();

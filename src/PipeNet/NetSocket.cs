@@ -54,37 +54,20 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     private static readonly EventSlot s_close = DefineEvent("close", "Action<bool> (hadError) or Action", s_closeShapes);
     private static readonly EventSlot s_error = DefineEvent("error", "Action<Exception> or Action", s_errorShapes);
 
-    // A completed Completion for sockets whose Completion nobody asked for before they closed cleanly.
-    private static readonly TaskCompletionSource s_closedCleanly = CreateClosedCleanly();
-
-    // Accepted sockets share their server's options until one of them changes its own (OwnOptions).
-    private SocketOptions _options;
-    private bool _ownsOptions;
-    // One lock for the socket's state and its write accounting: the two were only ever nested write-then-state,
-    // and a second Lock cost 40 bytes per socket.
-    private readonly Lock _lock = new();
-    private TaskCompletionSource? _completion; // created when Completion is first asked for, or at close
+    // Every field below is paid by every connection a server holds, idle or not: what only some sockets need lives in
+    // SocketExtras, the pipes are read from the connection when used, and the socket is its own lock (its monitor
+    // lives in the object header, where a Lock object cost 40 bytes more per socket).
+    private SocketOptions _options; // accepted sockets share their server's until one of them changes its own (OwnOptions)
     private ConnectionContext? _connection;
     private SocketExtras? _extras; // see Extras
-    private PipeReader? _input;
-    private bool _wakeRequested;
-    private ReadyState _state;
-    private bool _readEnded;
-    private bool _writeEnded;
-    private bool _destroyed;
-    private bool _closed;
-    private bool _hadError;
-    private bool _paused;
-    private bool _unreadDataAtEnd;
-    private bool _isServerSide;
-    private bool _raisingTimeouts;
+    private int _flags; // NetSocketFlags; see HasFlag, SetFlag, ClearFlag
 
     /// <summary>Creates an unconnected socket; call <c>Connect</c>.</summary>
     /// <param name="options">Options, also used by <c>Connect</c>; the defaults when <c>null</c>.</param>
     public NetSocket(SocketOptions? options = null)
     {
         _options = options?.Clone() ?? new SocketOptions();
-        _ownsOptions = true;
+        _flags = (int)NetSocketFlags.OwnsOptions;
         if (_options.Encoding is { } encoding)
         {
             Extras.Decoder = encoding.GetDecoder();
@@ -100,16 +83,34 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
             Extras.Decoder = encoding.GetDecoder();
         }
 
-        _isServerSide = true;
-        _paused = pauseOnConnect;
+        _flags = (int)(pauseOnConnect ? NetSocketFlags.ServerSide | NetSocketFlags.Paused : NetSocketFlags.ServerSide);
         Attach(connection);
     }
 
     /// <summary>Completes when the socket has closed (after <c>close</c>); faults when an error found no handler.</summary>
-    public Task Completion =>
-        (Volatile.Read(ref _completion)
-            ?? Interlocked.CompareExchange(ref _completion, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null)
-            ?? _completion!).Task;
+    public Task Completion
+    {
+        get
+        {
+            // Created when first asked for (a server's sockets seldom are); once the socket has closed, already complete.
+            lock (this)
+            {
+                SocketExtras extras = Extras;
+                if (extras.Completion is null)
+                {
+                    var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    if (HasFlag(NetSocketFlags.Completed))
+                    {
+                        Complete(completion, extras.UnhandledError);
+                    }
+
+                    extras.Completion = completion;
+                }
+
+                return extras.Completion.Task;
+            }
+        }
+    }
 
     /// <summary>Whether a connect is in progress.</summary>
     public bool Connecting => ReadyState == ReadyState.Opening;
@@ -118,37 +119,36 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     public bool Connected => ReadyState is ReadyState.Open or ReadyState.ReadOnly or ReadyState.WriteOnly;
 
     /// <summary>Whether the socket was destroyed or has closed.</summary>
-    public bool Destroyed => Volatile.Read(ref _destroyed) || Volatile.Read(ref _closed);
+    public bool Destroyed => HasFlag(NetSocketFlags.Destroyed | NetSocketFlags.Closed);
 
     /// <summary>Whether no connection is established: before <c>Connect</c> completes, and after <c>close</c>.</summary>
-    public bool Pending => _connection is null || Volatile.Read(ref _closed);
+    public bool Pending => _connection is null || HasFlag(NetSocketFlags.Closed);
 
     /// <summary>Where the socket is in its life.</summary>
     public ReadyState ReadyState
     {
         get
         {
-            lock (_lock)
+            int flags = Volatile.Read(ref _flags);
+            if ((flags & (int)(NetSocketFlags.Opening | NetSocketFlags.Open)) == 0 || (flags & (int)NetSocketFlags.Closed) != 0)
             {
-                if (_closed || _state == ReadyState.Closed)
-                {
-                    return ReadyState.Closed;
-                }
-
-                if (_state == ReadyState.Opening)
-                {
-                    return ReadyState.Opening;
-                }
-
-                bool writable = !_ending && !_writeEnded;
-                return (!_readEnded, writable) switch
-                {
-                    (true, true) => ReadyState.Open,
-                    (true, false) => ReadyState.ReadOnly,
-                    (false, true) => ReadyState.WriteOnly,
-                    _ => ReadyState.Closed,
-                };
+                return ReadyState.Closed;
             }
+
+            if ((flags & (int)NetSocketFlags.Opening) != 0)
+            {
+                return ReadyState.Opening;
+            }
+
+            bool readable = (flags & (int)NetSocketFlags.ReadEnded) == 0;
+            bool writable = (flags & (int)(NetSocketFlags.Ending | NetSocketFlags.WriteEnded)) == 0;
+            return (readable, writable) switch
+            {
+                (true, true) => ReadyState.Open,
+                (true, false) => ReadyState.ReadOnly,
+                (false, true) => ReadyState.WriteOnly,
+                _ => ReadyState.Closed,
+            };
         }
     }
 
@@ -210,22 +210,49 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     /// <summary>This socket's own options, copied from the shared ones first if need be: the only way to change them.</summary>
     private SocketOptions OwnOptions()
     {
-        lock (_lock)
+        lock (this)
         {
-            if (!_ownsOptions)
+            if (!HasFlag(NetSocketFlags.OwnsOptions))
             {
                 _options = _options.Clone();
-                _ownsOptions = true;
+                SetFlag(NetSocketFlags.OwnsOptions);
             }
 
             return _options;
         }
     }
 
-    private static TaskCompletionSource CreateClosedCleanly()
+    /// <summary>Whether any of <paramref name="flags"/> is set.</summary>
+    private bool HasFlag(NetSocketFlags flags) => (Volatile.Read(ref _flags) & (int)flags) != 0;
+
+    private void SetFlag(NetSocketFlags flag) => Interlocked.Or(ref _flags, (int)flag);
+
+    private void ClearFlag(NetSocketFlags flag) => Interlocked.And(ref _flags, ~(int)flag);
+
+    private void SetFlag(NetSocketFlags flag, bool value)
     {
-        var closed = new TaskCompletionSource();
-        closed.SetResult();
-        return closed;
+        if (value)
+        {
+            SetFlag(flag);
+        }
+        else
+        {
+            ClearFlag(flag);
+        }
+    }
+
+    /// <summary>Sets <paramref name="flag"/>; <c>true</c> when this call did (it was clear).</summary>
+    private bool TrySetFlag(NetSocketFlags flag) => (Interlocked.Or(ref _flags, (int)flag) & (int)flag) == 0;
+
+    private static void Complete(TaskCompletionSource completion, Exception? unhandled)
+    {
+        if (unhandled is null)
+        {
+            completion.TrySetResult();
+        }
+        else
+        {
+            completion.TrySetException(unhandled);
+        }
     }
 }

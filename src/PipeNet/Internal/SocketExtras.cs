@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.IO.Pipelines;
 using System.Net;
 using System.Text;
 
@@ -17,7 +18,13 @@ internal sealed class SocketExtras
     public ConcurrentQueue<(SocketSignal Signal, object? State)>? Signals;
 
     /// <summary>The loop waiting for a wake-up, if it is.</summary>
-    public TaskCompletionSource? SignalWaiter;
+    public TaskCompletionSource<ReadResult>? SignalWaiter;
+
+    /// <summary>The flush the transport is holding back (the peer reads slower than we write), or <c>null</c>.</summary>
+    public Task? PendingFlush;
+
+    /// <summary><c>Completion</c>'s source, created when first asked for.</summary>
+    public TaskCompletionSource? Completion;
 
     /// <summary>The codec attached by <c>UseCodec</c>.</summary>
     public IMessageDispatcher? Messages;
