@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
 using PipeNet.Internal;
 
 namespace PipeNet;
@@ -142,7 +143,11 @@ public sealed partial class ConnectionDispatcher
     private void RunConnectionCore(DispatchedConnection tracked)
     {
         ConnectionContext connection = tracked.Connection;
-        DispatcherLog.ConnectionAccepted(_logger, connection.ConnectionId, connection.RemoteEndPoint, connection.LocalEndPoint);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            // Guarded: the arguments themselves cost (a transport may format its connection id on demand).
+            DispatcherLog.ConnectionAccepted(_logger, connection.ConnectionId, connection.RemoteEndPoint, connection.LocalEndPoint);
+        }
         Task application;
         try
         {
@@ -236,7 +241,10 @@ public sealed partial class ConnectionDispatcher
         NetMetrics.ConnectionDuration.Record(duration.TotalSeconds);
         NetMetrics.BytesReceived.Add(bytesRead);
         NetMetrics.BytesSent.Add(bytesWritten);
-        DispatcherLog.ConnectionClosed(_logger, connection.ConnectionId, duration.TotalMilliseconds, bytesRead, bytesWritten);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            DispatcherLog.ConnectionClosed(_logger, connection.ConnectionId, duration.TotalMilliseconds, bytesRead, bytesWritten);
+        }
 
         if (Interlocked.Decrement(ref _connectionCount) == 0)
         {

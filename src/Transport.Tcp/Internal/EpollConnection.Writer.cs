@@ -45,7 +45,7 @@ internal sealed partial class EpollConnection
 
         public override long UnflushedBytes => _unflushed;
 
-        private Lock Lock => connection.Lock;
+        private object Lock => connection.Lock;
 
         public override Memory<byte> GetMemory(int sizeHint = 0)
         {

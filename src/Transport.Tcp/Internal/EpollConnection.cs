@@ -25,15 +25,16 @@ internal sealed partial class EpollConnection : SocketConnection, IDuplexPipe, I
     private readonly IOLoop _ioLoop;
     private readonly Reader _reader;
     private readonly Writer _writer;
-    private EpollSocket? _connectRegistration;
     private int _openDirections = 2;
 
-    /// <summary>A connection over <paramref name="handle"/>; pass the connect's registration as <paramref name="registered"/> when a connect made one.</summary>
-    public EpollConnection(SocketDescriptor handle, AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint, IOLoop loop, EpollSocket? registered, ILogger logger)
+    /// <summary>
+    /// A connection over <paramref name="handle"/>. When a connect already registered the descriptor, its registration
+    /// becomes the connection's (<see cref="EpollLoop.Transfer"/>) before <see cref="Start"/>.
+    /// </summary>
+    public EpollConnection(SocketDescriptor handle, AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint, IOLoop loop, ILogger logger)
         : base(handle, addressFamily, localEndPoint, remoteEndPoint, logger)
     {
         _ioLoop = loop;
-        _connectRegistration = registered;
         bool toThreadPool = loop.InputOptions.ReaderScheduler == PipeScheduler.ThreadPool;
         _reader = new Reader(this, toThreadPool);
         _writer = new Writer(this, toThreadPool);
@@ -56,11 +57,9 @@ internal sealed partial class EpollConnection : SocketConnection, IDuplexPipe, I
     {
         // Both sides start out trying their syscalls, so edges before this point (data that came with the
         // connection) need not be seen.
-        if (_connectRegistration is { } connect)
+        if (Token != 0)
         {
-            _connectRegistration = null;
-            Loop.Transfer(connect, this);
-            return;
+            return; // A connect's registration, transferred.
         }
 
         SocketError registered = Loop.Register(this, Handle);

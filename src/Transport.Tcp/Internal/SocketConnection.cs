@@ -128,8 +128,13 @@ internal abstract partial class SocketConnection : ConnectionContext,
         }
     }
 
-    /// <summary>Guards the close of the socket, the close reason and the send-progress waiters (and the epoll writer's buffers).</summary>
-    protected Lock Lock { get; } = new();
+    /// <summary>
+    /// Guards the close of the socket, the close reason and the send-progress waiters (and the epoll writer's buffers).
+    /// It is the socket object (or descriptor) itself, which nothing outside the transport can reach: a lock object of
+    /// its own would cost 40 bytes per connection, and the two threads that take it (the application's and the loop's)
+    /// rarely meet.
+    /// </summary>
+    protected object Lock => (object?)_socket ?? _handle!;
 
     protected ILogger Logger { get; }
 

@@ -60,7 +60,7 @@ internal sealed class SocketConnectionFactory : IDisposable
     /// <exception cref="NetException">TCP_NODELAY could not be set (the peer already reset).</exception>
     public SocketConnection Create(SocketDescriptor handle, AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint)
     {
-        return Start(new EpollConnection(handle, addressFamily, localEndPoint, remoteEndPoint, NextLoop(), registered: null, _logger));
+        return Start(new EpollConnection(handle, addressFamily, localEndPoint, remoteEndPoint, NextLoop(), _logger));
     }
 
     /// <summary>
@@ -139,7 +139,9 @@ internal sealed class SocketConnectionFactory : IDisposable
 
             Check(status);
             EndPoint? local = LinuxInterop.GetLocalEndPoint(descriptor!, family, target);
-            SocketConnection connection = Start(new EpollConnection(descriptor!, family, local, target, loop, socket, _logger));
+            var created = new EpollConnection(descriptor!, family, local, target, loop, _logger);
+            loop.Epoll!.Transfer(socket, created);
+            SocketConnection connection = Start(created);
             connected = true;
             return connection;
         }
