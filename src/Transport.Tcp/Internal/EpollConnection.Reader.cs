@@ -23,7 +23,6 @@ internal sealed partial class EpollConnection
         private const int MinReceiveSpace = 4096;
 
         private ManualResetValueTaskSourceCore<ReadResult> _core = new() { RunContinuationsAsynchronously = toThreadPool };
-        private CancellationTokenRegistration _cancellation;
         private PinnedBlock? _head;
         private PinnedBlock? _tail;
         private int _headStart;
@@ -76,7 +75,7 @@ internal sealed partial class EpollConnection
             {
                 // Registered before the wait is published: a cancellation that fires in between finds no waiter,
                 // and the check after publishing catches it.
-                _cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((Reader)state!).OnCancelled(token), this);
+                connection.Extras.ReadCancellation = cancellationToken.UnsafeRegister(static (state, token) => ((Reader)state!).OnCancelled(token), this);
             }
 
             // From here the read belongs to whoever takes the wait; this thread only tries first.
@@ -216,8 +215,11 @@ internal sealed partial class EpollConnection
 
         ReadResult IValueTaskSource<ReadResult>.GetResult(short token)
         {
-            _cancellation.Dispose();
-            _cancellation = default;
+            if (connection._rarely is { } rarely)
+            {
+                rarely.ReadCancellation.Dispose();
+                rarely.ReadCancellation = default;
+            }
             return _core.GetResult(token);
         }
 

@@ -21,7 +21,6 @@ internal sealed partial class EpollConnection
     private sealed class Writer(EpollConnection connection, bool toThreadPool) : PipeWriter, IValueTaskSource<FlushResult>
     {
         private ManualResetValueTaskSourceCore<FlushResult> _core = new() { RunContinuationsAsynchronously = toThreadPool };
-        private CancellationTokenRegistration _cancellation;
         private TaskCompletionSource? _sentAll;
         private Exception? _error;
 
@@ -124,7 +123,7 @@ internal sealed partial class EpollConnection
 
             if (cancellationToken.CanBeCanceled)
             {
-                _cancellation = cancellationToken.UnsafeRegister(static (state, token) => ((Writer)state!).OnCancelled(token), this);
+                connection.Extras.FlushCancellation = cancellationToken.UnsafeRegister(static (state, token) => ((Writer)state!).OnCancelled(token), this);
             }
 
             return new ValueTask<FlushResult>(this, _core.Version);
@@ -250,8 +249,11 @@ internal sealed partial class EpollConnection
 
         FlushResult IValueTaskSource<FlushResult>.GetResult(short token)
         {
-            _cancellation.Dispose();
-            _cancellation = default;
+            if (connection._rarely is { } rarely)
+            {
+                rarely.FlushCancellation.Dispose();
+                rarely.FlushCancellation = default;
+            }
             return _core.GetResult(token);
         }
 

@@ -31,8 +31,8 @@ internal sealed partial class EpollConnection : SocketConnection, IDuplexPipe, I
     /// A connection over <paramref name="handle"/>. When a connect already registered the descriptor, its registration
     /// becomes the connection's (<see cref="EpollLoop.Transfer"/>) before <see cref="Start"/>.
     /// </summary>
-    public EpollConnection(SocketDescriptor handle, AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint, IOLoop loop, ILogger logger)
-        : base(handle, addressFamily, localEndPoint, remoteEndPoint, logger)
+    public EpollConnection(SocketDescriptor handle, AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint, long packedRemote, IOLoop loop, ILogger logger)
+        : base(handle, addressFamily, localEndPoint, remoteEndPoint, packedRemote, logger)
     {
         _ioLoop = loop;
         bool toThreadPool = loop.InputOptions.ReaderScheduler == PipeScheduler.ThreadPool;

@@ -20,8 +20,6 @@ internal abstract partial class SocketConnection : IFeatureCollection
         typeof(IConnectionCloseReasonFeature),
     ];
 
-    // Guarded by itself. A null value marks a built-in feature that was removed.
-    private List<KeyValuePair<Type, object?>>? _addedFeatures;
     private int _featureRevision;
     private IConnectionIdleTimeoutFeature? _idleTimeoutFeature;
 
@@ -46,7 +44,7 @@ internal abstract partial class SocketConnection : IFeatureCollection
     private object? GetFeature(Type key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (_addedFeatures is { } added)
+        if (_rarely?.AddedFeatures is { } added)
         {
             lock (added)
             {
@@ -78,12 +76,13 @@ internal abstract partial class SocketConnection : IFeatureCollection
             return;
         }
 
-        if (_addedFeatures is null)
+        Rarely extras = Extras;
+        if (extras.AddedFeatures is null)
         {
-            Interlocked.CompareExchange(ref _addedFeatures, [], null);
+            Interlocked.CompareExchange(ref extras.AddedFeatures, [], null);
         }
 
-        List<KeyValuePair<Type, object?>> added = _addedFeatures;
+        List<KeyValuePair<Type, object?>> added = extras.AddedFeatures;
         lock (added)
         {
             int index = added.FindIndex(feature => feature.Key == key);
@@ -123,7 +122,7 @@ internal abstract partial class SocketConnection : IFeatureCollection
             features.Add(new(typeof(IConnectionIdleTimeoutFeature), idle));
         }
 
-        if (_addedFeatures is { } added)
+        if (_rarely?.AddedFeatures is { } added)
         {
             lock (added)
             {

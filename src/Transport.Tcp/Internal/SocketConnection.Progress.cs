@@ -2,7 +2,6 @@ namespace PipeNet.Transport.Tcp.Internal;
 
 internal abstract partial class SocketConnection
 {
-    private List<(long Total, TaskCompletionSource<bool> Waiter)>? _progressWaiters;
     private bool _sendingEnded;
 
     public Task<bool> WaitForBytesWrittenAsync(long totalBytes)
@@ -15,7 +14,7 @@ internal abstract partial class SocketConnection
         var waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (Lock)
         {
-            (_progressWaiters ??= []).Add((totalBytes, waiter));
+            (Extras.ProgressWaiters ??= []).Add((totalBytes, waiter));
         }
 
         // Registered first, checked after: either the send side sees the waiter, or this sees its bytes
@@ -28,7 +27,7 @@ internal abstract partial class SocketConnection
     protected void AddBytesWritten(int sent)
     {
         Interlocked.Add(ref _bytesWritten, sent);
-        if (_progressWaiters is { Count: > 0 })
+        if (_rarely?.ProgressWaiters is { Count: > 0 })
         {
             ReportSendProgress(ended: false);
         }
@@ -44,7 +43,7 @@ internal abstract partial class SocketConnection
                 Volatile.Write(ref _sendingEnded, true);
             }
 
-            if (_progressWaiters is not { Count: > 0 } waiters)
+            if (_rarely?.ProgressWaiters is not { Count: > 0 } waiters)
             {
                 return;
             }

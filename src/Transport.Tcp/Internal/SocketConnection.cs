@@ -35,60 +35,68 @@ internal abstract partial class SocketConnection : ConnectionContext,
     private readonly SocketDescriptor? _handle;
     private readonly AddressFamily _addressFamily;
     private readonly long _id;
-    private string? _connectionId;
+    private EndPoint? _remoteEndPoint;
+    private long _packedRemote;
     private CancellationTokenSource? _connectionClosed;
     private CancellationTokenSource? _closeRequested;
-    private IDictionary<object, object?>? _items;
+    private protected Rarely? _rarely;
     private long _bytesRead;
     private long _bytesWritten;
     private ConnectionCloseReason _closeReason;
-    private Exception? _closeError;
     private bool _socketDisposed;
     private volatile bool _aborted;
     private volatile bool _receiveEnded;
-    private Exception? _shutdownReason;
 
     /// <summary>A connection over a .NET <see cref="Socket"/> (portable engine).</summary>
     protected SocketConnection(Socket socket, ILogger logger)
-        : this(socket.AddressFamily, socket.LocalEndPoint, socket.RemoteEndPoint, logger)
+        : this(socket.AddressFamily, socket.LocalEndPoint, socket.RemoteEndPoint, packedRemote: 0, logger)
     {
         _socket = socket;
     }
 
-    /// <summary>A connection over a bare descriptor (epoll engine; no <see cref="Socket"/> object).</summary>
-    protected SocketConnection(SocketDescriptor handle, AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint, ILogger logger)
-        : this(addressFamily, localEndPoint, remoteEndPoint, logger)
+    /// <summary>
+    /// A connection over a bare descriptor (epoll engine; no <see cref="Socket"/> object). An IPv4 peer may come
+    /// packed (<paramref name="packedRemote"/>, see <see cref="LinuxInterop.PackIPv4"/>) instead of as an object.
+    /// </summary>
+    protected SocketConnection(SocketDescriptor handle, AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint, long packedRemote, ILogger logger)
+        : this(addressFamily, localEndPoint, remoteEndPoint, packedRemote, logger)
     {
         _handle = handle;
     }
 
-    private SocketConnection(AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint, ILogger logger)
+    private SocketConnection(AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint, long packedRemote, ILogger logger)
     {
         _addressFamily = addressFamily;
         Logger = logger;
         _id = Interlocked.Increment(ref s_lastId);
         LocalEndPoint = localEndPoint;
-        RemoteEndPoint = remoteEndPoint;
+        _remoteEndPoint = remoteEndPoint;
+        _packedRemote = packedRemote;
     }
 
     // Formatted when first asked for: most connections never log.
     public override string ConnectionId
     {
-        get => _connectionId ??= "pn-" + _id.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
-        set => _connectionId = value;
+        get => Extras.Id ??= "pn-" + _id.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+        set => Extras.Id = value;
     }
 
     public override IFeatureCollection Features => this;
 
     public override IDictionary<object, object?> Items
     {
-        get => _items ??= new Dictionary<object, object?>();
-        set => _items = value;
+        get => Extras.Items ??= new Dictionary<object, object?>();
+        set => Extras.Items = value;
     }
 
     public override EndPoint? LocalEndPoint { get; set; }
 
-    public override EndPoint? RemoteEndPoint { get; set; }
+    // Made from the packed address when first asked for: most servers never ask.
+    public override EndPoint? RemoteEndPoint
+    {
+        get => _remoteEndPoint ??= _packedRemote != 0 ? LinuxInterop.UnpackIPv4(_packedRemote) : null;
+        set => (_remoteEndPoint, _packedRemote) = (value, 0);
+    }
 
     public override CancellationToken ConnectionClosed
     {
@@ -123,7 +131,7 @@ internal abstract partial class SocketConnection : ConnectionContext,
         {
             lock (Lock)
             {
-                return _closeError;
+                return _rarely?.CloseError;
             }
         }
     }
@@ -137,6 +145,9 @@ internal abstract partial class SocketConnection : ConnectionContext,
     protected object Lock => (object?)_socket ?? _handle!;
 
     protected ILogger Logger { get; }
+
+    /// <summary>What few connections use, made on first use so the others do not carry the fields.</summary>
+    private protected Rarely Extras => _rarely ?? Interlocked.CompareExchange(ref _rarely, new Rarely(), null) ?? _rarely;
 
     /// <summary>The portable engine's socket.</summary>
     protected Socket Socket => _socket!;
@@ -168,7 +179,10 @@ internal abstract partial class SocketConnection : ConnectionContext,
             }
 
             _closeReason = reason;
-            _closeError = error;
+            if (error is not null)
+            {
+                Extras.CloseError = error;
+            }
             return true;
         }
     }
@@ -250,7 +264,10 @@ internal abstract partial class SocketConnection : ConnectionContext,
             }
 
             _socketDisposed = true;
-            _shutdownReason = reason;
+            if (reason is not null)
+            {
+                Extras.ShutdownReason = reason;
+            }
             if (reset)
             {
                 // Best effort: the peer may already be gone; the close below still releases the socket.
@@ -356,5 +373,22 @@ internal abstract partial class SocketConnection : ConnectionContext,
     protected Exception? PumpError(Exception exception) => exception is ObjectDisposedException ? ClosedError() : exception;
 
     /// <summary>What a side reports after the socket was closed under it: the recorded reason, or nothing for an orderly close.</summary>
-    protected Exception? ClosedError() => _shutdownReason ?? (_aborted ? new ConnectionAbortedException("The connection was aborted.") : null);
+    protected Exception? ClosedError() => _rarely?.ShutdownReason ?? (_aborted ? new ConnectionAbortedException("The connection was aborted.") : null);
+
+    /// <summary>The rarely used part of a connection (see <see cref="Extras"/>).</summary>
+    private protected sealed class Rarely
+    {
+        public string? Id;
+        public IDictionary<object, object?>? Items;
+        public Exception? CloseError;
+        public Exception? ShutdownReason;
+        public List<(long Total, TaskCompletionSource<bool> Waiter)>? ProgressWaiters;
+
+        /// <summary>The epoll engine's registrations of a cancellable read and flush (disposed when their result is taken).</summary>
+        public CancellationTokenRegistration ReadCancellation;
+        public CancellationTokenRegistration FlushCancellation;
+
+        /// <summary>Features added after creation; guarded by itself. A null value marks a built-in feature that was removed.</summary>
+        public List<KeyValuePair<Type, object?>>? AddedFeatures;
+    }
 }

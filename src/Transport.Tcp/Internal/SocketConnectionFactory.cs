@@ -44,7 +44,7 @@ internal sealed class SocketConnectionFactory : IDisposable
         }
     }
 
-    /// <summary>Whether connections run on the epoll engine (made with <see cref="Create(SocketDescriptor, AddressFamily, EndPoint?, EndPoint?)"/>).</summary>
+    /// <summary>Whether connections run on the epoll engine (made with <see cref="Create(AcceptedSocket, AddressFamily)"/>).</summary>
     public bool UsesEpoll => _ioLoops[0].Epoll is not null;
 
     /// <summary>The epoll loop a listener waits for connections on (the first).</summary>
@@ -58,9 +58,9 @@ internal sealed class SocketConnectionFactory : IDisposable
 
     /// <summary>A started connection of the epoll engine, over a descriptor it now owns.</summary>
     /// <exception cref="NetException">TCP_NODELAY could not be set (the peer already reset).</exception>
-    public SocketConnection Create(SocketDescriptor handle, AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint)
+    public SocketConnection Create(AcceptedSocket accepted, AddressFamily addressFamily)
     {
-        return Start(new EpollConnection(handle, addressFamily, localEndPoint, remoteEndPoint, NextLoop(), _logger));
+        return Start(new EpollConnection(accepted.Handle, addressFamily, accepted.Local, accepted.Remote, accepted.PackedRemote, NextLoop(), _logger));
     }
 
     /// <summary>
@@ -139,7 +139,7 @@ internal sealed class SocketConnectionFactory : IDisposable
 
             Check(status);
             EndPoint? local = LinuxInterop.GetLocalEndPoint(descriptor!, family, target);
-            var created = new EpollConnection(descriptor!, family, local, target, loop, _logger);
+            var created = new EpollConnection(descriptor!, family, local, target, packedRemote: 0, loop, _logger);
             loop.Epoll!.Transfer(socket, created);
             SocketConnection connection = Start(created);
             connected = true;

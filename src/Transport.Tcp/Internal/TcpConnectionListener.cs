@@ -91,7 +91,7 @@ internal sealed class TcpConnectionListener : IConnectionListener
     {
         while (true)
         {
-            (SocketDescriptor Handle, EndPoint? Local, EndPoint? Remote)? accepted;
+            AcceptedSocket? accepted;
             try
             {
                 accepted = await acceptor.AcceptAsync(cancellationToken).ConfigureAwait(false);
@@ -117,7 +117,7 @@ internal sealed class TcpConnectionListener : IConnectionListener
 
             try
             {
-                return _connections.Create(connection.Handle, _listenSocket.AddressFamily, connection.Local, connection.Remote);
+                return _connections.Create(connection, _listenSocket.AddressFamily);
             }
             catch (NetException ex)
             {

@@ -49,7 +49,7 @@ internal sealed class EpollAcceptor
     /// The next connection: its descriptor and ends, or <c>null</c> once <see cref="Close"/> was called.
     /// Errors come back as the <see cref="SocketError"/> accept reported, for the listener to classify.
     /// </summary>
-    public async ValueTask<(SocketDescriptor Handle, EndPoint? Local, EndPoint? Remote)?> AcceptAsync(CancellationToken cancellationToken)
+    public async ValueTask<AcceptedSocket?> AcceptAsync(CancellationToken cancellationToken)
     {
         // One accept at a time: the address buffer and the readiness signal are the listener's.
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -64,10 +64,13 @@ internal sealed class EpollAcceptor
                 if (status == SocketError.Success)
                 {
                     var handle = new SocketDescriptor(descriptor);
-                    return (
+                    ReadOnlySpan<byte> peer = _address.AsSpan(0, addressLength);
+                    long packed = LinuxInterop.PackIPv4(peer);
+                    return new AcceptedSocket(
                         handle,
                         _sharedLocalEndPoint ?? LinuxInterop.GetLocalEndPoint(handle, _addressFamily, _template),
-                        LinuxInterop.ToEndPoint(_address.AsSpan(0, addressLength), _addressFamily, _template));
+                        packed != 0 ? null : LinuxInterop.ToEndPoint(peer, _addressFamily, _template),
+                        packed);
                 }
 
                 if (status != SocketError.WouldBlock)
@@ -102,3 +105,6 @@ internal sealed class EpollAcceptor
         _registration.Unregister();
     }
 }
+
+/// <summary>An accepted descriptor and its ends; an IPv4 peer comes packed (<see cref="LinuxInterop.PackIPv4"/>), not as an object.</summary>
+internal readonly record struct AcceptedSocket(SocketDescriptor Handle, EndPoint? Local, EndPoint? Remote, long PackedRemote);

@@ -260,6 +260,26 @@ internal static unsafe partial class LinuxInterop
     }
 
     /// <summary>
+    /// An IPv4 <c>sockaddr_in</c> packed into one number (a marker bit, the port, the address in network order), so a
+    /// connection can keep its peer's address without an <see cref="IPEndPoint"/> and <see cref="IPAddress"/> (72 bytes)
+    /// until someone asks for it; 0 for any other family.
+    /// </summary>
+    public static long PackIPv4(ReadOnlySpan<byte> native)
+    {
+        const int AfInet = 2;
+        if (native.Length < 8 || BitConverter.ToUInt16(native) != AfInet)
+        {
+            return 0;
+        }
+
+        int port = (native[2] << 8) | native[3];
+        return (1L << 48) | ((long)port << 32) | BitConverter.ToUInt32(native[4..]);
+    }
+
+    /// <summary>The end point <see cref="PackIPv4"/> packed.</summary>
+    public static IPEndPoint UnpackIPv4(long packed) => new(new IPAddress((uint)packed), (int)(packed >> 32) & 0xFFFF);
+
+    /// <summary>
     /// A native <c>sockaddr</c> as an end point of <paramref name="template"/>'s kind (<c>EndPoint.Create</c>);
     /// <c>null</c> for one too short to hold an address, or an unnamed Unix socket.
     /// </summary>
