@@ -21,7 +21,6 @@ internal sealed partial class EpollConnection
     private sealed class Writer(EpollConnection connection, bool toThreadPool) : PipeWriter, IValueTaskSource<FlushResult>
     {
         private ManualResetValueTaskSourceCore<FlushResult> _core = new() { RunContinuationsAsynchronously = toThreadPool };
-        private TaskCompletionSource? _sentAll;
         private Exception? _error;
 
         // Guarded by the connection's lock.
@@ -188,7 +187,7 @@ internal sealed partial class EpollConnection
         {
             lock (Lock)
             {
-                return _ended ? Task.CompletedTask : (_sentAll ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                return _ended ? Task.CompletedTask : (connection.Extras.SentAll ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
             }
         }
 
@@ -359,7 +358,7 @@ internal sealed partial class EpollConnection
             }
 
             connection.ReportSendProgress(ended: true);
-            _sentAll?.TrySetResult();
+            connection._rarely?.SentAll?.TrySetResult();
             connection.DirectionEnded();
         }
 

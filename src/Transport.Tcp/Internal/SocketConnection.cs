@@ -34,7 +34,6 @@ internal abstract partial class SocketConnection : ConnectionContext,
     private readonly Socket? _socket;
     private readonly SocketDescriptor? _handle;
     private readonly AddressFamily _addressFamily;
-    private readonly long _id;
     private EndPoint? _remoteEndPoint;
     private long _packedRemote;
     private CancellationTokenSource? _connectionClosed;
@@ -68,16 +67,15 @@ internal abstract partial class SocketConnection : ConnectionContext,
     {
         _addressFamily = addressFamily;
         Logger = logger;
-        _id = Interlocked.Increment(ref s_lastId);
         LocalEndPoint = localEndPoint;
         _remoteEndPoint = remoteEndPoint;
         _packedRemote = packedRemote;
     }
 
-    // Formatted when first asked for: most connections never log.
+    // Numbered and formatted when first asked for (unique, in the order of asking): most connections never log.
     public override string ConnectionId
     {
-        get => Extras.Id ??= "pn-" + _id.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+        get => Extras.Id ??= "pn-" + Interlocked.Increment(ref s_lastId).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
         set => Extras.Id = value;
     }
 
@@ -333,7 +331,11 @@ internal abstract partial class SocketConnection : ConnectionContext,
     protected void PeerClosed()
     {
         TrySetCloseReason(ConnectionCloseReason.PeerClosed);
-        TcpLog.PeerClosed(Logger, ConnectionId);
+        if (Logger.IsEnabled(LogLevel.Debug))
+        {
+            // Guarded: the id is formatted on demand.
+            TcpLog.PeerClosed(Logger, ConnectionId);
+        }
     }
 
     /// <summary>What a receive failure means: the recorded reason if we closed the socket ourselves, else the failure, after which the socket is closed.</summary>
@@ -347,7 +349,10 @@ internal abstract partial class SocketConnection : ConnectionContext,
 
         NetException error = NetException.FromSocketException(exception, "receive");
         TrySetCloseReason(error.Code == NetErrorCode.ConnectionReset ? ConnectionCloseReason.PeerReset : ConnectionCloseReason.Error, error);
-        TcpLog.ReceiveFailed(Logger, ConnectionId, error.Code, error);
+        if (Logger.IsEnabled(LogLevel.Debug))
+        {
+            TcpLog.ReceiveFailed(Logger, ConnectionId, error.Code, error);
+        }
 
         // The socket is dead in both directions: closing it also stops a send that may be waiting on the peer.
         Shutdown(error, reset: false);
@@ -364,7 +369,10 @@ internal abstract partial class SocketConnection : ConnectionContext,
 
         NetException error = NetException.FromSocketException(exception, "send");
         TrySetCloseReason(error.Code is NetErrorCode.ConnectionReset or NetErrorCode.BrokenPipe ? ConnectionCloseReason.PeerReset : ConnectionCloseReason.Error, error);
-        TcpLog.SendFailed(Logger, ConnectionId, error.Code, error);
+        if (Logger.IsEnabled(LogLevel.Debug))
+        {
+            TcpLog.SendFailed(Logger, ConnectionId, error.Code, error);
+        }
         Shutdown(error, reset: false);
         return error;
     }
@@ -387,6 +395,9 @@ internal abstract partial class SocketConnection : ConnectionContext,
         /// <summary>The epoll engine's registrations of a cancellable read and flush (disposed when their result is taken).</summary>
         public CancellationTokenRegistration ReadCancellation;
         public CancellationTokenRegistration FlushCancellation;
+
+        /// <summary>The epoll writer's "everything was sent" for a close that waits for it.</summary>
+        public TaskCompletionSource? SentAll;
 
         /// <summary>Features added after creation; guarded by itself. A null value marks a built-in feature that was removed.</summary>
         public List<KeyValuePair<Type, object?>>? AddedFeatures;
