@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -25,6 +26,46 @@ public abstract class TcpConnectorTests(TransportEngine engine)
         client.Transport.Input.AdvanceTo(result.Buffer.End);
         Assert.Equal(accepted.RemoteEndPoint, client.LocalEndPoint);
         Assert.Equal(server.EndPoint, client.RemoteEndPoint);
+    }
+
+    [Fact]
+    public async Task AServerThatAnswersAndClosesAtOnceIsReadToItsEnd()
+    {
+        // The server's data and FIN may reach the client before the connect's registration becomes the
+        // connection's; the end of stream must not be lost with it.
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        Task serve = Task.Run(async () =>
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                using var peer = await listener.AcceptAsync();
+                await peer.SendAsync("bye"u8.ToArray());
+                peer.Shutdown(System.Net.Sockets.SocketShutdown.Both);
+            }
+        });
+
+        using var connector = NewConnector();
+        for (int i = 0; i < 20; i++)
+        {
+            await using var client = await connector.ConnectAsync(listener.LocalEndPoint!).AsTask().WithTimeout();
+            long received = 0;
+            while (true)
+            {
+                ReadResult result = await client.Transport.Input.ReadAsync().AsTask().WithTimeout();
+                received += result.Buffer.Length;
+                client.Transport.Input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+
+            Assert.Equal(3, received);
+        }
+
+        await serve.WithTimeout();
     }
 
     [Fact]

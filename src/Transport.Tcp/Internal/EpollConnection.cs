@@ -29,7 +29,7 @@ internal sealed partial class EpollConnection : SocketConnection, IDuplexPipe, I
 
     /// <summary>
     /// A connection over <paramref name="handle"/>. When a connect already registered the descriptor, its registration
-    /// becomes the connection's (<see cref="EpollLoop.Transfer"/>) before <see cref="Start"/>.
+    /// becomes the connection's (<see cref="Adopt"/>) before <see cref="Start"/>.
     /// </summary>
     public EpollConnection(SocketDescriptor handle, AddressFamily addressFamily, EndPoint? localEndPoint, EndPoint? remoteEndPoint, long packedRemote, IOLoop loop, ILogger logger)
         : base(handle, addressFamily, localEndPoint, remoteEndPoint, packedRemote, logger)
@@ -52,6 +52,19 @@ internal sealed partial class EpollConnection : SocketConnection, IDuplexPipe, I
     private EpollLoop Loop => _ioLoop.Epoll!;
 
     private PinnedBlockMemoryPool Pool => (PinnedBlockMemoryPool)_ioLoop.InputOptions.Pool;
+
+    /// <summary>
+    /// Takes over a connect's registration. The peer's FIN or a hang-up may already have come to it, and no edge
+    /// will repeat it: carried over, so the reader receives until recv reports it.
+    /// </summary>
+    public void Adopt(EpollSocket connect)
+    {
+        Loop.Transfer(connect, this);
+        if (connect.Readable.IsSticky)
+        {
+            _reader.OnReadable(sticky: true);
+        }
+    }
 
     public override void Start()
     {

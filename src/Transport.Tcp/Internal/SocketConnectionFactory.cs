@@ -140,7 +140,7 @@ internal sealed class SocketConnectionFactory : IDisposable
             Check(status);
             EndPoint? local = LinuxInterop.GetLocalEndPoint(descriptor!, family, target);
             var created = new EpollConnection(descriptor!, family, local, target, packedRemote: 0, loop, _logger);
-            loop.Epoll!.Transfer(socket, created);
+            created.Adopt(socket);
             SocketConnection connection = Start(created);
             connected = true;
             return connection;

@@ -21,6 +21,9 @@ internal sealed class EpollSignal : IValueTaskSource<bool>
 
     public int Sequence => Volatile.Read(ref _sequence);
 
+    /// <summary>Whether a hang-up or error edge was seen.</summary>
+    public bool IsSticky => _sticky;
+
     /// <summary>Called by the loop for an edge. Resumes the waiting pump inline, on the loop's thread.</summary>
     /// <param name="sticky">A hang-up or error: every later wait completes at once.</param>
     public void Signal(bool sticky)
