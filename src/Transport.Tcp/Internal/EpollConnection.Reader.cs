@@ -108,9 +108,8 @@ internal sealed partial class EpollConnection
                 return true;
             }
 
-            // As a pipe's: whatever is left unconsumed, examined or not.
-            result = new ReadResult(Buffer, isCanceled: false, isCompleted: false);
-            return _head is not null;
+            result = default;
+            return false;
         }
 
         public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);

@@ -116,16 +116,22 @@ internal sealed partial class EpollConnection
                     return new ValueTask<FlushResult>(default(FlushResult)); // The loop sends the rest.
                 }
 
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return ValueTask.FromCanceled<FlushResult>(cancellationToken); // The loop still sends what was flushed.
+                }
+
                 _core.Reset();
                 _flushWaiting = true;
-            }
 
-            if (cancellationToken.CanBeCanceled)
-            {
-                connection.Extras.FlushCancellation = cancellationToken.UnsafeRegister(static (state, token) => ((Writer)state!).OnCancelled(token), this);
-            }
+                // Under the lock: a cancellation that fires now waits for it, then finds the flush waiting.
+                if (cancellationToken.CanBeCanceled)
+                {
+                    connection.Extras.FlushCancellation = cancellationToken.UnsafeRegister(static (state, token) => ((Writer)state!).OnCancelled(token), this);
+                }
 
-            return new ValueTask<FlushResult>(this, _core.Version);
+                return new ValueTask<FlushResult>(this, _core.Version);
+            }
         }
 
         public override void CancelPendingFlush()

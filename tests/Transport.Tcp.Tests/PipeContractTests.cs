@@ -1,0 +1,159 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using PipeNet.Tests;
+
+namespace PipeNet.Transport.Tcp.Tests;
+
+/// <summary>
+/// Run once per engine: the parts of the <see cref="PipeReader"/>/<see cref="PipeWriter"/> contract applications rely
+/// on besides reading and writing (cancelling, <c>TryRead</c>, bad positions). The epoll engine implements the
+/// reader and writer itself, the portable engine hands out a <see cref="Pipe"/>'s: both must behave alike.
+/// </summary>
+public abstract class PipeContractTests(TransportEngine engine)
+{
+    [Fact]
+    public async Task CancelPendingReadWakesTheReadAndLosesNothing()
+    {
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { Engine = engine });
+        using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
+        await using var connection = await server.AcceptAsync();
+        PipeReader input = connection.Transport.Input;
+
+        ValueTask<ReadResult> pending = input.ReadAsync();
+        Assert.False(pending.IsCompleted);
+        input.CancelPendingRead();
+        ReadResult cancelled = await pending.WithTimeout();
+        Assert.True(cancelled.IsCanceled);
+        input.AdvanceTo(cancelled.Buffer.Start);
+
+        await client.SendAsync("after"u8.ToArray());
+        Assert.Equal("after", await ReadTextAsync(input, 5));
+    }
+
+    [Fact]
+    public async Task ACancelledTokenEndsAPendingReadAndTheNextReadWorks()
+    {
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { Engine = engine });
+        using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
+        await using var connection = await server.AcceptAsync();
+        PipeReader input = connection.Transport.Input;
+
+        using var cancel = new CancellationTokenSource();
+        ValueTask<ReadResult> pending = input.ReadAsync(cancel.Token);
+        Assert.False(pending.IsCompleted);
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.AsTask().WithTimeout());
+
+        await client.SendAsync("again"u8.ToArray());
+        Assert.Equal("again", await ReadTextAsync(input, 5));
+    }
+
+    [Fact]
+    public async Task TryReadAnswersOnlyWhatAReadWouldWithoutWaiting()
+    {
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { Engine = engine });
+        using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
+        await using var connection = await server.AcceptAsync();
+        PipeReader input = connection.Transport.Input;
+
+        Assert.False(input.TryRead(out _));
+        await client.SendAsync("abc"u8.ToArray());
+        ReadResult first = await input.ReadAsync().WithTimeout();
+        input.AdvanceTo(first.Buffer.Start); // neither consumed nor examined: a read would return it at once
+        Assert.True(input.TryRead(out ReadResult again));
+        Assert.Equal(first.Buffer.Length, again.Buffer.Length);
+        input.AdvanceTo(again.Buffer.Start, again.Buffer.End); // examined: a read would wait for more
+        Assert.False(input.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task CancelPendingFlushReleasesAFlushTheSlowPeerHoldsAndEverythingArrives()
+    {
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { Engine = engine, MaxWriteBufferSize = 64 * 1024 });
+        using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
+        client.ReceiveBufferSize = 64 * 1024;
+        await using var connection = await server.AcceptAsync();
+        PipeWriter output = connection.Transport.Output;
+
+        (ValueTask<FlushResult> held, long written) = await WriteUntilAFlushWaitsAsync(output, CancellationToken.None);
+        output.CancelPendingFlush();
+        FlushResult cancelled = await held.WithTimeout();
+        Assert.True(cancelled.IsCanceled);
+
+        Task<long> drain = Task.Run(client.ReceiveToEndAsync);
+        await output.FlushAsync().AsTask().WithTimeout();
+        await output.CompleteAsync();
+        Assert.Equal(written, await drain.WithTimeout());
+    }
+
+    [Fact]
+    public async Task AFlushCancelledByItsTokenThrowsAndTheDataStillGoesOut()
+    {
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { Engine = engine, MaxWriteBufferSize = 64 * 1024 });
+        using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
+        client.ReceiveBufferSize = 64 * 1024;
+        await using var connection = await server.AcceptAsync();
+        PipeWriter output = connection.Transport.Output;
+
+        using var cancel = new CancellationTokenSource();
+        (ValueTask<FlushResult> held, long written) = await WriteUntilAFlushWaitsAsync(output, cancel.Token);
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => held.AsTask().WithTimeout());
+
+        Task<long> drain = Task.Run(client.ReceiveToEndAsync);
+        await output.FlushAsync().AsTask().WithTimeout();
+        await output.CompleteAsync();
+        Assert.Equal(written, await drain.WithTimeout());
+    }
+
+    [Fact]
+    public async Task APositionFromAnotherBufferIsRefused()
+    {
+        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { Engine = engine });
+        using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
+        await using var connection = await server.AcceptAsync();
+        PipeReader input = connection.Transport.Input;
+        await client.SendAsync("abc"u8.ToArray());
+        ReadResult result = await input.ReadAsync().WithTimeout();
+
+        var foreign = new System.Buffers.ReadOnlySequence<byte>(new byte[8]);
+        Assert.ThrowsAny<Exception>(() => input.AdvanceTo(foreign.End));
+        input.AdvanceTo(result.Buffer.End);
+    }
+
+    private static async Task<string> ReadTextAsync(PipeReader input, int length)
+    {
+        ReadResult result = await input.ReadAtLeastAsync(length).AsTask().WithTimeout();
+        string text = System.Text.Encoding.ASCII.GetString(System.Buffers.BuffersExtensions.ToArray(result.Buffer));
+        input.AdvanceTo(result.Buffer.End);
+        return text;
+    }
+
+    // Writes 16 KiB at a time until a flush stays pending for half a second (the peer does not read).
+    private static async Task<(ValueTask<FlushResult> Held, long Written)> WriteUntilAFlushWaitsAsync(PipeWriter output, CancellationToken cancellationToken)
+    {
+        byte[] chunk = new byte[16 * 1024];
+        long written = 0;
+        for (int i = 0; i < 100_000; i++)
+        {
+            output.Write(chunk.AsSpan());
+            written += chunk.Length;
+            ValueTask<FlushResult> flush = output.FlushAsync(cancellationToken);
+            if (!flush.IsCompleted)
+            {
+                Task<FlushResult> waiting = flush.AsTask();
+                if (await Task.WhenAny(waiting, Task.Delay(500)) != waiting)
+                {
+                    return (new ValueTask<FlushResult>(waiting), written);
+                }
+            }
+        }
+
+        throw new InvalidOperationException("No flush ever waited.");
+    }
+}
+
+public sealed class PipeContractTestsOnEpoll() : PipeContractTests(TransportEngine.Epoll);
+
+public sealed class PipeContractTestsOnSockets() : PipeContractTests(TransportEngine.Sockets);
