@@ -44,11 +44,16 @@ public sealed class TcpTransportOptions
     public bool NoDelay { get; set; } = true;
 
     /// <summary>
-    /// Bytes received but not yet read by the application at which the transport stops reading the
+    /// Bytes received but not yet consumed by the application at which the transport stops reading the
     /// socket (reading resumes at half). <c>null</c> means no limit; then a slow application lets a fast
     /// peer fill memory.
     /// </summary>
-    /// <remarks>Defaults to 1 MiB.</remarks>
+    /// <remarks>
+    /// The epoll engine receives only when the application reads, so what a slow reader leaves in the kernel
+    /// never reaches memory at all; this bounds what an application examines without consuming (a parser waiting
+    /// for the rest of a message): its reads then wait until it consumes. The portable engine reads ahead into
+    /// its pipe up to this size. Defaults to 1 MiB.
+    /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">Zero or negative.</exception>
     public long? MaxReadBufferSize
     {
@@ -58,7 +63,8 @@ public sealed class TcpTransportOptions
 
     /// <summary>
     /// Bytes written by the application but not yet taken by the socket at which the application's
-    /// <c>FlushAsync</c> waits (it resumes at half). <c>null</c> means no limit.
+    /// <c>FlushAsync</c> waits (it resumes at half). <c>null</c> means no limit. Below it a flush returns at once
+    /// and the transport sends the rest as the socket drains.
     /// </summary>
     /// <remarks>Defaults to 64 KiB.</remarks>
     /// <exception cref="ArgumentOutOfRangeException">Zero or negative.</exception>
@@ -92,7 +98,7 @@ public sealed class TcpTransportOptions
     /// <summary>
     /// Wait for the socket to become readable before renting a receive buffer, so idle connections hold
     /// no buffer. Costs one extra non-blocking syscall per read when data is already waiting (portable
-    /// engine); the epoll engine always waits, at no cost, and ignores this.
+    /// engine); the epoll engine rents a buffer only for a receive its edges say will find data, and ignores this.
     /// </summary>
     /// <remarks>Defaults to <c>true</c>.</remarks>
     public bool WaitForDataBeforeAllocatingBuffer { get; set; } = true;
