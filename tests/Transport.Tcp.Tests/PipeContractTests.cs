@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
 using PipeNet.Tests;
 
 namespace PipeNet.Transport.Tcp.Tests;
@@ -15,9 +16,8 @@ public abstract class PipeContractTests(TransportEngine engine)
     [Fact]
     public async Task CancelPendingReadWakesTheReadAndLosesNothing()
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { Engine = engine });
-        using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
-        await using var connection = await server.AcceptAsync();
+        await using Pair pair = await Pair.OpenAsync(new TcpTransportOptions { Engine = engine });
+        (Socket client, ConnectionContext connection) = (pair.Client, pair.Connection);
         PipeReader input = connection.Transport.Input;
 
         ValueTask<ReadResult> pending = input.ReadAsync();
@@ -34,9 +34,8 @@ public abstract class PipeContractTests(TransportEngine engine)
     [Fact]
     public async Task ACancelledTokenEndsAPendingReadAndTheNextReadWorks()
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { Engine = engine });
-        using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
-        await using var connection = await server.AcceptAsync();
+        await using Pair pair = await Pair.OpenAsync(new TcpTransportOptions { Engine = engine });
+        (Socket client, ConnectionContext connection) = (pair.Client, pair.Connection);
         PipeReader input = connection.Transport.Input;
 
         using var cancel = new CancellationTokenSource();
@@ -52,9 +51,8 @@ public abstract class PipeContractTests(TransportEngine engine)
     [Fact]
     public async Task TryReadAnswersOnlyWhatAReadWouldWithoutWaiting()
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { Engine = engine });
-        using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
-        await using var connection = await server.AcceptAsync();
+        await using Pair pair = await Pair.OpenAsync(new TcpTransportOptions { Engine = engine });
+        (Socket client, ConnectionContext connection) = (pair.Client, pair.Connection);
         PipeReader input = connection.Transport.Input;
 
         Assert.False(input.TryRead(out _));
@@ -70,10 +68,8 @@ public abstract class PipeContractTests(TransportEngine engine)
     [Fact]
     public async Task CancelPendingFlushReleasesAFlushTheSlowPeerHoldsAndEverythingArrives()
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { Engine = engine, MaxWriteBufferSize = 64 * 1024 });
-        using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
-        client.ReceiveBufferSize = 64 * 1024;
-        await using var connection = await server.AcceptAsync();
+        await using Pair pair = await Pair.OpenAsync(new TcpTransportOptions { Engine = engine, MaxWriteBufferSize = 64 * 1024 }, clientReceiveBuffer: 64 * 1024);
+        (Socket client, ConnectionContext connection) = (pair.Client, pair.Connection);
         PipeWriter output = connection.Transport.Output;
 
         (ValueTask<FlushResult> held, long written) = await WriteUntilAFlushWaitsAsync(output, CancellationToken.None);
@@ -90,10 +86,8 @@ public abstract class PipeContractTests(TransportEngine engine)
     [Fact]
     public async Task AFlushCancelledByItsTokenThrowsAndTheDataStillGoesOut()
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { Engine = engine, MaxWriteBufferSize = 64 * 1024 });
-        using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
-        client.ReceiveBufferSize = 64 * 1024;
-        await using var connection = await server.AcceptAsync();
+        await using Pair pair = await Pair.OpenAsync(new TcpTransportOptions { Engine = engine, MaxWriteBufferSize = 64 * 1024 }, clientReceiveBuffer: 64 * 1024);
+        (Socket client, ConnectionContext connection) = (pair.Client, pair.Connection);
         PipeWriter output = connection.Transport.Output;
 
         using var cancel = new CancellationTokenSource();
@@ -110,9 +104,8 @@ public abstract class PipeContractTests(TransportEngine engine)
     [Fact]
     public async Task APositionFromAnotherBufferIsRefused()
     {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { Engine = engine });
-        using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
-        await using var connection = await server.AcceptAsync();
+        await using Pair pair = await Pair.OpenAsync(new TcpTransportOptions { Engine = engine });
+        (Socket client, ConnectionContext connection) = (pair.Client, pair.Connection);
         PipeReader input = connection.Transport.Input;
         await client.SendAsync("abc"u8.ToArray());
         ReadResult result = await input.ReadAsync().WithTimeout();
@@ -120,6 +113,29 @@ public abstract class PipeContractTests(TransportEngine engine)
         var foreign = new System.Buffers.ReadOnlySequence<byte>(new byte[8]);
         Assert.ThrowsAny<Exception>(() => input.AdvanceTo(foreign.End));
         input.AdvanceTo(result.Buffer.End);
+    }
+
+    /// <summary>A listener, a client socket connected to it and the accepted connection, disposed together.</summary>
+    private sealed record Pair(ListenerHarness Server, Socket Client, ConnectionContext Connection) : IAsyncDisposable
+    {
+        public static async Task<Pair> OpenAsync(TcpTransportOptions options, int? clientReceiveBuffer = null)
+        {
+            ListenerHarness server = await ListenerHarness.StartLoopbackAsync(options);
+            Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
+            if (clientReceiveBuffer is { } size)
+            {
+                client.ReceiveBufferSize = size;
+            }
+
+            return new Pair(server, client, await server.AcceptAsync());
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Connection.DisposeAsync();
+            Client.Dispose();
+            await Server.DisposeAsync();
+        }
     }
 
     private static async Task<string> ReadTextAsync(PipeReader input, int length)
