@@ -63,33 +63,37 @@ internal sealed partial class EpollConnection
                 throw new InvalidOperationException("A read is already pending: wait for it before reading again.");
             }
 
+            // Bytes or the end at hand (buffered, or one receive away): answered without the value-task source.
             if (TryTakeResult(out ReadResult result))
             {
                 return new ValueTask<ReadResult>(result);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
+            Outcome outcome = Receive();
+            if (outcome == Outcome.Ready && TryTakeResult(out result))
+            {
+                return new ValueTask<ReadResult>(result);
+            }
+
+            // The read waits: from here it is one operation of the source, which only this method resets.
             _core.Reset();
             short version = _core.Version;
             if (cancellationToken.CanBeCanceled)
             {
                 // Registered before the wait is published: a cancellation that fires in between finds no waiter,
-                // and the check after publishing catches it.
+                // and the check below catches it.
                 connection.Extras.ReadCancellation = cancellationToken.UnsafeRegister(static (state, token) => ((Reader)state!).OnCancelled(token), this);
             }
 
-            // From here the read belongs to whoever takes the wait; this thread only tries first.
-            Interlocked.Exchange(ref _waiting, 1);
-            if (Interlocked.Exchange(ref _waiting, 0) != 0)
+            bool handedOver = Wait(outcome == Outcome.Full);
+            if (cancellationToken.IsCancellationRequested && (!handedOver || Interlocked.Exchange(ref _waiting, 0) != 0))
             {
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    _core.SetException(new OperationCanceledException(cancellationToken));
-                }
-                else
-                {
-                    Resume();
-                }
+                _core.SetException(new OperationCanceledException(cancellationToken));
+            }
+            else if (!handedOver)
+            {
+                Resume(); // Something came meanwhile: this thread still holds the read.
             }
 
             return new ValueTask<ReadResult>(this, version);
@@ -390,7 +394,7 @@ internal sealed partial class EpollConnection
             }
         }
 
-        /// <summary>Hands the waiting read to the next edge; <c>false</c> when something came meanwhile (receive again instead).</summary>
+        /// <summary>Hands the waiting read to the next edge; <c>false</c> when something came meanwhile and this thread keeps it (receive again instead).</summary>
         private bool Wait(bool full)
         {
             Interlocked.Exchange(ref _waiting, 1);

@@ -153,8 +153,6 @@ internal abstract partial class SocketConnection : ConnectionContext,
     /// <summary>The epoll engine's descriptor.</summary>
     protected SocketDescriptor Handle => _handle!;
 
-    protected bool IsSocketDisposed => _socketDisposed;
-
     /// <summary>Set once the receive side has ended (FIN, error, or the application stopped reading).</summary>
     protected bool ReceiveEnded
     {
@@ -192,12 +190,6 @@ internal abstract partial class SocketConnection : ConnectionContext,
 
         // Linger 0 turns the close into an RST, so the peer learns at once that its data was discarded.
         Shutdown(abortReason, reset: true);
-        OnAborted();
-    }
-
-    /// <summary>After <see cref="Abort"/> closed the socket: wake what waits for the application.</summary>
-    protected virtual void OnAborted()
-    {
     }
 
     /// <summary>After the socket was closed (by anyone, once): wake what waits on it.</summary>
