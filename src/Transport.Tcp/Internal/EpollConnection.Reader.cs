@@ -178,6 +178,14 @@ internal sealed partial class EpollConnection
             }
 
             _completed = true;
+
+            // Not for concurrent use (as any PipeReader), but a read left waiting is ended rather than left to an
+            // edge that would receive into blocks given back below.
+            if (Interlocked.Exchange(ref _waiting, 0) != 0)
+            {
+                _core.SetResult(new ReadResult(default, isCanceled: false, isCompleted: true));
+            }
+
             for (PinnedBlock? block = _head; block is not null;)
             {
                 PinnedBlock? next = (PinnedBlock?)block.Next;
