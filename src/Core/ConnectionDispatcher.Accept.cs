@@ -148,6 +148,7 @@ public sealed partial class ConnectionDispatcher
             // Guarded: the arguments themselves cost (a transport may format its connection id on demand).
             DispatcherLog.ConnectionAccepted(_logger, connection.ConnectionId, connection.RemoteEndPoint, connection.LocalEndPoint);
         }
+
         Task application;
         try
         {

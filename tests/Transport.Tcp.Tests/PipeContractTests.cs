@@ -102,6 +102,36 @@ public abstract class PipeContractTests(TransportEngine engine)
     }
 
     [Fact]
+    public async Task MemoryLargerThanAPoolBlockIsWrittenWhole()
+    {
+        await using Pair pair = await Pair.OpenAsync(new TcpTransportOptions { Engine = engine });
+        (Socket client, ConnectionContext connection) = (pair.Client, pair.Connection);
+        PipeWriter output = connection.Transport.Output;
+
+        // One GetMemory bigger than a 16 KiB block, then small writes around it, all in one flush.
+        output.Write("head"u8);
+        Memory<byte> large = output.GetMemory(100_000);
+        Assert.True(large.Length >= 100_000);
+        for (int i = 0; i < 100_000; i++)
+        {
+            large.Span[i] = (byte)(i % 251);
+        }
+
+        output.Advance(100_000);
+        output.Write("tail"u8);
+        Task<byte[]> received = client.ReceiveExactlyAsync(100_008);
+        await output.FlushAsync().AsTask().WithTimeout();
+
+        byte[] bytes = await received.WithTimeout();
+        Assert.Equal("head"u8.ToArray(), bytes[..4]);
+        Assert.Equal("tail"u8.ToArray(), bytes[^4..]);
+        for (int i = 0; i < 100_000; i++)
+        {
+            Assert.Equal((byte)(i % 251), bytes[4 + i]);
+        }
+    }
+
+    [Fact]
     public async Task APositionFromAnotherBufferIsRefused()
     {
         await using Pair pair = await Pair.OpenAsync(new TcpTransportOptions { Engine = engine });
