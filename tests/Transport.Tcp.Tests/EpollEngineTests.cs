@@ -8,8 +8,6 @@ namespace PipeNet.Transport.Tcp.Tests;
 /// <summary>What only the epoll engine has to prove: where code runs, slot reuse, and its option.</summary>
 public sealed class EpollEngineTests
 {
-    private const long MaxRead = 256 * 1024;
-
     [Fact]
     public void EngineRejectsAValueThatIsNotAnEngine()
     {
@@ -44,74 +42,6 @@ public sealed class EpollEngineTests
         string? name = await thread.WithTimeout();
 
         Assert.Equal(onLoop, name?.StartsWith("PipeNet epoll", StringComparison.Ordinal) == true);
-    }
-
-    [Fact]
-    public async Task ApplicationThatConsumesNothingIsHeldAtTheThreshold()
-    {
-        await using ListenerHarness server = await ListenerHarness.StartLoopbackAsync(new TcpTransportOptions { Engine = TransportEngine.Epoll, MaxReadBufferSize = MaxRead });
-        using Socket client = await SocketTestExtensions.ConnectAsync(server.EndPoint);
-        await using var connection = await server.AcceptAsync();
-        var bytes = connection.Features.Get<IConnectionBytesFeature>()!;
-        PipeReader input = connection.Transport.Input;
-        Task send = Task.Run(async () =>
-        {
-            byte[] chunk = new byte[1024 * 1024];
-            for (int i = 0; i < 64; i++)
-            {
-                await client.SendAsync(chunk);
-            }
-        });
-
-        // A parser waiting for a frame it never gets: it examines everything and consumes nothing. Reads
-        // complete while the buffer grows, then stop at the threshold instead of buffering the whole stream.
-        long seen = 0;
-        while (true)
-        {
-            using var stalled = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            ReadResult result;
-            try
-            {
-                result = await input.ReadAsync(stalled.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            Assert.True(result.Buffer.Length > seen, "A read completed without new bytes.");
-            seen = result.Buffer.Length;
-            input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-        }
-
-        Assert.InRange(seen, MaxRead, MaxRead + Internal.PinnedBlockMemoryPool.BlockSize);
-        Assert.InRange(bytes.BytesRead, MaxRead, MaxRead + Internal.PinnedBlockMemoryPool.BlockSize);
-        Assert.False(send.IsCompleted, "The peer could send everything although nothing was consumed.");
-
-        // Consuming frees the reader again, and the rest arrives. (A cancelled read hands back what is buffered.)
-        ValueTask<ReadResult> waiting = input.ReadAsync();
-        input.CancelPendingRead();
-        ReadResult held = await waiting.WithTimeout();
-        Assert.True(held.IsCanceled);
-        Assert.Equal(seen, held.Buffer.Length);
-        input.AdvanceTo(held.Buffer.End);
-        Task<long> drain = Task.Run(async () =>
-        {
-            long received = 0;
-            while (true)
-            {
-                ReadResult result = await input.ReadAsync();
-                received += result.Buffer.Length;
-                input.AdvanceTo(result.Buffer.End);
-                if (result.IsCompleted)
-                {
-                    return received;
-                }
-            }
-        });
-        await send.WithTimeout();
-        client.Shutdown(SocketShutdown.Send);
-        Assert.Equal((64L * 1024 * 1024) - seen, await drain.WithTimeout());
     }
 
     [Fact]

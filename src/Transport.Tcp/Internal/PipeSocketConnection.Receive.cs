@@ -52,6 +52,9 @@ internal sealed partial class PipeSocketConnection
                 {
                     break;
                 }
+
+                // And while it holds MaxReadBufferSize examined but not consumed (see WaitForRoomAsync).
+                await WaitForRoomAsync(bytes).ConfigureAwait(false);
             }
         }
         catch (Exception ex)

@@ -31,7 +31,8 @@ internal sealed partial class PipeSocketConnection : SocketConnection
         _input = new Pipe(loop.InputOptions);
         _output = new Pipe(loop.OutputOptions);
         _senders = loop.Senders;
-        Transport = new DuplexPipe(_input.Reader, _output.Writer);
+        _maxUnconsumed = loop.InputOptions.PauseWriterThreshold;
+        Transport = new DuplexPipe(_maxUnconsumed > 0 ? new ConsumingReader(this, _input.Reader) : _input.Reader, _output.Writer);
     }
 
     public override IDuplexPipe Transport { get; set; }
@@ -43,6 +44,7 @@ internal sealed partial class PipeSocketConnection : SocketConnection
         // The application is done with both directions: flush what it wrote (the send loop then sends
         // FIN), then close, which also ends a receive still waiting for the peer.
         TrySetCloseReason(ConnectionCloseReason.LocalClose);
+        ReleaseRoomWaiter();
         await _input.Reader.CompleteAsync().ConfigureAwait(false);
         await _output.Writer.CompleteAsync().ConfigureAwait(false);
         await _sendLoop.ConfigureAwait(false);
@@ -55,7 +57,11 @@ internal sealed partial class PipeSocketConnection : SocketConnection
 
     // Abort, or a dead receive side: wake the send loop if it waits for application data; it then sees the
     // socket is gone.
-    protected override void OnSocketClosed() => _output.Reader.CancelPendingRead();
+    protected override void OnSocketClosed()
+    {
+        _output.Reader.CancelPendingRead();
+        ReleaseRoomWaiter();
+    }
 
     private async Task RunAsync()
     {
