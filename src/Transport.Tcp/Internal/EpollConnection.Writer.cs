@@ -162,7 +162,7 @@ internal sealed partial class EpollConnection
             {
                 if (exception is not null)
                 {
-                    // A failed application: what it wrote is dropped and no FIN is sent.
+                    // A failed application: what it wrote and did not send is dropped, with no half-close (FIN) of its own.
                     EndOutput(exception);
                     ReleaseAll();
                     return;
