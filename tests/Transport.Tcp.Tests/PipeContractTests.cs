@@ -132,6 +132,27 @@ public abstract class PipeContractTests(TransportEngine engine)
     }
 
     [Fact]
+    public async Task ClosingWithInputNobodyReadEndsWithFinNotReset()
+    {
+        // The application answers and closes without reading what the peer sent: Linux resets a socket closed
+        // with unread data, so the peer would lose the answer to ECONNRESET; the transport drops it first.
+        await using Pair pair = await Pair.OpenAsync(new TcpTransportOptions { Engine = engine });
+        (Socket client, ConnectionContext connection) = (pair.Client, pair.Connection);
+        await client.SendAsync(new byte[32 * 1024]);
+
+        // One read, consuming nothing, so that the peer's bytes are known to have arrived (loopback delivers the
+        // send as one segment); the epoll engine leaves most of them in the kernel.
+        ReadResult read = await connection.Transport.Input.ReadAsync().AsTask().WithTimeout();
+        connection.Transport.Input.AdvanceTo(read.Buffer.Start);
+        await connection.Transport.Output.WriteAsync("bye"u8.ToArray()).AsTask().WithTimeout();
+        await connection.DisposeAsync();
+
+        byte[] answer = await client.ReceiveExactlyAsync(3);
+        Assert.Equal("bye"u8.ToArray(), answer);
+        Assert.Equal(0, await client.ReceiveToEndAsync());
+    }
+
+    [Fact]
     public async Task APositionFromAnotherBufferIsRefused()
     {
         await using Pair pair = await Pair.OpenAsync(new TcpTransportOptions { Engine = engine });

@@ -197,6 +197,40 @@ internal sealed partial class EpollConnection
             EndDirection();
         }
 
+        /// <summary>
+        /// Before a graceful close of a connection whose application stopped reading: what the peer sent and nobody
+        /// read is received and dropped, so that the close sends FIN (Linux resets a socket closed with unread data,
+        /// and the peer would see ECONNRESET). Bounded: a peer still flooding gets its reset.
+        /// </summary>
+        public void DiscardUnread()
+        {
+            if (_ended || _closed)
+            {
+                return; // The peer's FIN or an error was seen, or the socket is gone: nothing is left to drop.
+            }
+
+            PinnedBlock block = connection.Pool.RentBlock();
+            try
+            {
+                Span<byte> scratch = ((IMemoryOwner<byte>)block).Memory.Span;
+                for (int i = 0; i < 64; i++)
+                {
+                    if (LinuxInterop.Receive(connection.Handle, scratch, out int bytes) != SocketError.Success || bytes < scratch.Length)
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // Closed meanwhile (an abort): nothing to do.
+            }
+            finally
+            {
+                block.Dispose();
+            }
+        }
+
         /// <summary>On the loop's thread: a read edge.</summary>
         /// <param name="sticky">A hang-up or the peer's FIN: no further edge is due, so receive until recv says so.</param>
         public void OnReadable(bool sticky)

@@ -123,6 +123,7 @@ internal sealed partial class EpollConnection : SocketConnection, IDuplexPipe, I
     {
         if (Interlocked.Decrement(ref _openDirections) == 0)
         {
+            _reader.DiscardUnread();
             Finish();
             Loop.Unregister(this);
         }
