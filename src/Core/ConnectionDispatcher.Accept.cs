@@ -153,6 +153,13 @@ public sealed partial class ConnectionDispatcher
         try
         {
             ApplySocketOptions(connection);
+            if (_direct is not null)
+            {
+                // It reports its end itself (tracked.Complete): nothing to hang on a task.
+                _direct.Start(connection, tracked);
+                return;
+            }
+
             application = _application(connection);
         }
         catch (Exception ex)
@@ -164,7 +171,7 @@ public sealed partial class ConnectionDispatcher
 
         if (application.IsCompleted)
         {
-            OnApplicationCompleted(tracked, application);
+            OnApplicationCompleted(tracked, FailureOf(application));
             return;
         }
 
@@ -176,19 +183,29 @@ public sealed partial class ConnectionDispatcher
         tracked.WhenCompleted(application, flowContext: context is null || context != AcceptContext);
     }
 
-    /// <summary>The rest of the connection once its application's task completed: report a failure, then tear down.</summary>
-    internal void OnApplicationCompleted(DispatchedConnection tracked, Task application)
+    /// <summary>The rest of the connection once its application is done: report a failure, then tear down.</summary>
+    internal void OnApplicationCompleted(DispatchedConnection tracked, Exception? error)
+    {
+        if (error is not null)
+        {
+            OnApplicationFailed(tracked.Connection, error);
+        }
+
+        _ = DisposeConnectionAsync(tracked);
+    }
+
+    /// <summary>What a completed application task failed with (as awaiting it would throw), or <c>null</c>.</summary>
+    internal static Exception? FailureOf(Task application)
     {
         try
         {
             application.GetAwaiter().GetResult();
+            return null;
         }
         catch (Exception ex)
         {
-            OnApplicationFailed(tracked.Connection, ex);
+            return ex;
         }
-
-        _ = DisposeConnectionAsync(tracked);
     }
 
     private void OnApplicationFailed(ConnectionContext connection, Exception exception)

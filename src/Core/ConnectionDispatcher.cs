@@ -27,6 +27,7 @@ public sealed partial class ConnectionDispatcher : IAsyncDisposable
     private static readonly TimeSpan s_maxAcceptBackoff = TimeSpan.FromSeconds(1);
 
     private readonly ConnectionDelegate _application;
+    private readonly IDirectConnectionApplication? _direct; // the application, when it reports connection ends itself
     private readonly ConnectionDispatcherOptions _options;
     private readonly ILogger _logger;
     private readonly List<(IConnectionListener Listener, Task AcceptLoop)> _listeners = [];
@@ -50,6 +51,7 @@ public sealed partial class ConnectionDispatcher : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(application);
         _application = application;
+        _direct = application.HasSingleTarget ? application.Target as IDirectConnectionApplication : null;
         _options = options ?? new ConnectionDispatcherOptions();
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("PipeNet.ConnectionDispatcher");
         _idleMonitor = new ConnectionIdleMonitor(_options.TimeProvider, _options.HeartbeatInterval, loggerFactory);

@@ -14,7 +14,7 @@ namespace PipeNet;
 /// <c>On</c> with an <see cref="ArgumentException"/> naming the event and the shapes it accepts.
 /// Events of any other name (custom events, raised with <see cref="Trigger"/>) take <see cref="Action"/>
 /// or <see cref="Action{T}"/> of <see cref="object"/>. Raising an event allocates nothing.
-/// A type's built-in events are defined once, by <see cref="DefineEvent"/> in static fields, and shared by all its
+/// A type's built-in events are defined once, by <see cref="DefineEvent(string, string, Type[])"/> in static fields, and shared by all its
 /// emitters; an emitter holds only the handlers it was given, so one with no handlers costs a single null field.
 /// </remarks>
 /// <typeparam name="TSelf">The concrete emitter, returned by the chaining methods.</typeparam>
@@ -27,8 +27,17 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     private static EventSlot[] s_definitions = [];
     private static volatile bool s_definitionsComplete;
 
-    // Only the events somebody listens to, in an immutable table swapped whole (EventTable): an emitter with no
-    // handlers costs one null reference, and registering, removing and raising need no lock.
+    // How many of TSelf's events keep their handlers in the emitter's own fields (DefineEvent with inline: true).
+    private static int s_inlineCount;
+
+    // The handlers of the (at most three) inline events, each a delegate, an EventSlot.Once or an array of them: the
+    // events nearly every emitter of the type listens to (a socket's data, error and close) cost no table entry.
+    private object? _inline0;
+    private object? _inline1;
+    private object? _inline2;
+
+    // The other events somebody listens to, in an immutable table swapped whole (EventTable): an emitter with no
+    // handlers costs null references only, and registering, removing and raising need no lock.
     private object[]? _handlers;
 
     /// <summary>Registers <paramref name="handler"/> for <paramref name="eventName"/>.</summary>
@@ -58,15 +67,14 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
         object key = KeyOf(eventName);
         while (true)
         {
-            object[]? table = Volatile.Read(ref _handlers);
-            object? handlers = EventTable.Find(table, key);
+            object? handlers = HandlersOf(key);
             int index = EventTable.Count(handlers) - 1;
             while (index >= 0 && !EventTable.HandlerOf(EventTable.At(handlers!, index)).Equals(handler))
             {
                 index--;
             }
 
-            if (index < 0 || TrySwap(table, EventTable.With(table, key, EventTable.RemoveAt(handlers!, index))))
+            if (index < 0 || TryReplace(key, handlers, EventTable.RemoveAt(handlers!, index)))
             {
                 break;
             }
@@ -83,17 +91,20 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     {
         if (eventName is null)
         {
+            Volatile.Write(ref _inline0, null);
+            Volatile.Write(ref _inline1, null);
+            Volatile.Write(ref _inline2, null);
             Volatile.Write(ref _handlers, null);
         }
         else
         {
             object key = KeyOf(eventName);
-            object[]? table;
+            object? handlers;
             do
             {
-                table = Volatile.Read(ref _handlers);
+                handlers = HandlersOf(key);
             }
-            while (!TrySwap(table, EventTable.With(table, key, null)));
+            while (handlers is not null && !TryReplace(key, handlers, null));
         }
 
         OnHandlersChanged(eventName);
@@ -106,7 +117,7 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     public int ListenerCount(string eventName)
     {
         ArgumentNullException.ThrowIfNull(eventName);
-        return EventTable.Count(EventTable.Find(Volatile.Read(ref _handlers), KeyOf(eventName)));
+        return EventTable.Count(HandlersOf(KeyOf(eventName)));
     }
 
     /// <summary>
@@ -122,7 +133,7 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
         object key = KeyOf(eventName);
-        object? handlers = EventTable.Find(Volatile.Read(ref _handlers), key);
+        object? handlers = HandlersOf(key);
         int count = EventTable.Count(handlers);
         for (int i = 0; i < count; i++)
         {
@@ -146,7 +157,23 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     /// <returns>The event's slot, to raise it with <see cref="Emit(EventSlot)"/> and friends.</returns>
     /// <exception cref="ArgumentException">An empty name.</exception>
     /// <exception cref="InvalidOperationException">The type already defines an event of that name (for example, <c>DefineEvent</c> was called from a constructor).</exception>
-    protected static EventSlot DefineEvent(string eventName, string signature, params Type[] shapes)
+    protected static EventSlot DefineEvent(string eventName, string signature, params Type[] shapes) =>
+        DefineEvent(eventName, signature, inline: false, shapes);
+
+    /// <summary>
+    /// Declares a built-in event, as <see cref="DefineEvent(string, string, Type[])"/>; with <paramref name="inline"/>,
+    /// its handlers live in fields of the emitter rather than in its table of events. For the events nearly every
+    /// instance listens to (a socket's <c>data</c>, <c>error</c> and <c>close</c>): an emitter listening only to
+    /// inline events allocates no table. At most three events of a type are inline.
+    /// </summary>
+    /// <param name="eventName">The event's name.</param>
+    /// <param name="signature">The accepted shapes for error messages, for example <c>Action&lt;Exception&gt;</c>.</param>
+    /// <param name="inline">Whether the handlers live in the emitter's own fields.</param>
+    /// <param name="shapes">The accepted delegate types.</param>
+    /// <returns>The event's slot, to raise it with <see cref="Emit(EventSlot)"/> and friends.</returns>
+    /// <exception cref="ArgumentException">An empty name.</exception>
+    /// <exception cref="InvalidOperationException">The type already defines an event of that name, or three inline events.</exception>
+    protected static EventSlot DefineEvent(string eventName, string signature, bool inline, params Type[] shapes)
     {
         ArgumentException.ThrowIfNullOrEmpty(eventName);
         ArgumentNullException.ThrowIfNull(signature);
@@ -159,7 +186,13 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
                     $"{typeof(TSelf).Name} already defines the '{eventName}' event: define each event once per type, in a static field.");
             }
 
-            var slot = new EventSlot(eventName, shapes, signature);
+            if (inline && s_inlineCount == 3)
+            {
+                throw new InvalidOperationException(
+                    $"{typeof(TSelf).Name} already has three inline events; define '{eventName}' without inline.");
+            }
+
+            var slot = new EventSlot(eventName, shapes, signature, inline ? s_inlineCount++ : -1);
             Volatile.Write(ref s_definitions, [.. s_definitions, slot]);
             return slot;
         }
@@ -168,7 +201,7 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     /// <summary>How many handlers <paramref name="slot"/> has; allocates nothing, so the raising code may ask before each emit.</summary>
     /// <param name="slot">The event.</param>
     /// <returns>The count.</returns>
-    protected int ListenerCount(EventSlot slot) => EventTable.Count(EventTable.Find(Volatile.Read(ref _handlers), slot));
+    protected int ListenerCount(EventSlot slot) => EventTable.Count(Snapshot(slot));
 
     /// <summary>
     /// Whether <paramref name="handler"/> (or an equal delegate: the same method on the same target) is registered for
@@ -181,7 +214,7 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     {
         ArgumentNullException.ThrowIfNull(slot);
         ArgumentNullException.ThrowIfNull(handler);
-        object? handlers = EventTable.Find(Volatile.Read(ref _handlers), slot);
+        object? handlers = Snapshot(slot);
         int count = EventTable.Count(handlers);
         for (int i = 0; i < count; i++)
         {
@@ -354,7 +387,41 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private object? Snapshot(EventSlot slot) => EventTable.Find(Volatile.Read(ref _handlers), slot);
+    private object? Snapshot(EventSlot slot) =>
+        slot.InlineIndex < 0 ? EventTable.Find(Volatile.Read(ref _handlers), slot) : Volatile.Read(ref InlineField(slot.InlineIndex));
+
+    /// <summary>The handlers of <paramref name="key"/> (a slot, or a custom event's name), or <c>null</c>.</summary>
+    private object? HandlersOf(object key) =>
+        key is EventSlot slot ? Snapshot(slot) : EventTable.Find(Volatile.Read(ref _handlers), key);
+
+    /// <summary>
+    /// Replaces <paramref name="key"/>'s handlers with <paramref name="replacement"/> (none when <c>null</c>) if they are
+    /// still <paramref name="expected"/>; <c>false</c> when another thread changed them first (the caller retries).
+    /// </summary>
+    private bool TryReplace(object key, object? expected, object? replacement)
+    {
+        if (key is EventSlot { InlineIndex: >= 0 } slot)
+        {
+            return ReferenceEquals(Interlocked.CompareExchange(ref InlineField(slot.InlineIndex), replacement, expected), expected);
+        }
+
+        object[]? table = Volatile.Read(ref _handlers);
+        return ReferenceEquals(EventTable.Find(table, key), expected)
+            && ReferenceEquals(Interlocked.CompareExchange(ref _handlers, EventTable.With(table, key, replacement), table), table);
+    }
+
+    private ref object? InlineField(int index)
+    {
+        switch (index)
+        {
+            case 0:
+                return ref _inline0;
+            case 1:
+                return ref _inline1;
+            default:
+                return ref _inline2;
+        }
+    }
 
     private void Invoke<T>(Delegate handler, T argument)
     {
@@ -424,19 +491,16 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
 
         object key = (object?)slot ?? eventName;
         object entry = once ? new EventSlot.Once(handler) : handler;
-        object[]? table;
+        object? handlers;
         do
         {
-            table = Volatile.Read(ref _handlers);
+            handlers = HandlersOf(key);
         }
-        while (!TrySwap(table, EventTable.With(table, key, EventTable.Append(EventTable.Find(table, key), entry))));
+        while (!TryReplace(key, handlers, EventTable.Append(handlers, entry)));
 
         OnHandlersChanged(eventName);
         return (TSelf)this;
     }
-
-    private bool TrySwap(object[]? expected, object[]? replacement) =>
-        ReferenceEquals(Interlocked.CompareExchange(ref _handlers, replacement, expected), expected);
 
     /// <summary>The table key of <paramref name="eventName"/>: the type's slot for a built-in event, the name for a custom one.</summary>
     private static object KeyOf(string eventName) => (object?)FindDefinition(eventName) ?? eventName;
@@ -491,15 +555,14 @@ public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
         handler = once.Handler;
         while (true)
         {
-            object[]? table = Volatile.Read(ref _handlers);
-            object? handlers = EventTable.Find(table, key);
+            object? handlers = HandlersOf(key);
             int index = EventTable.IndexOfEntry(handlers, once);
             if (index < 0)
             {
                 return false;
             }
 
-            if (TrySwap(table, EventTable.With(table, key, EventTable.RemoveAt(handlers!, index))))
+            if (TryReplace(key, handlers, EventTable.RemoveAt(handlers!, index)))
             {
                 return true;
             }

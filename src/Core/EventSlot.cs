@@ -7,11 +7,12 @@ namespace PipeNet;
 /// </summary>
 public sealed class EventSlot
 {
-    internal EventSlot(string name, Type[] shapes, string signature)
+    internal EventSlot(string name, Type[] shapes, string signature, int inlineIndex)
     {
         Name = name;
         Shapes = shapes;
         Signature = signature;
+        InlineIndex = inlineIndex;
     }
 
     /// <summary>The event's name, as passed to <c>On</c>.</summary>
@@ -21,6 +22,9 @@ public sealed class EventSlot
     public string Signature { get; }
 
     internal Type[] Shapes { get; }
+
+    /// <summary>Which of the emitter's inline handler fields holds this event's handlers, or -1: its table.</summary>
+    internal int InlineIndex { get; }
 
     /// <summary>A handler registered with <c>Once</c>: its own object, so exactly one emit can take (remove) it.</summary>
     internal sealed class Once(Delegate handler)

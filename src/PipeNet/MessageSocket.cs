@@ -29,7 +29,7 @@ namespace PipeNet;
 public sealed class MessageSocket<TMessage> : EventEmitter<MessageSocket<TMessage>>, IMessageDispatcher
 {
     private static readonly Type[] s_messageShapes = [typeof(Action<TMessage>), typeof(Func<TMessage, ValueTask>), typeof(Action)];
-    private static readonly EventSlot s_message = DefineEvent("message", $"Action<{typeof(TMessage).Name}>, Func<{typeof(TMessage).Name}, ValueTask> or Action", s_messageShapes);
+    private static readonly EventSlot s_message = DefineEvent("message", $"Action<{typeof(TMessage).Name}>, Func<{typeof(TMessage).Name}, ValueTask> or Action", inline: true, s_messageShapes);
 
     private readonly NetSocket _socket;
     private readonly IMessageReader<TMessage> _reader;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
+using PipeNet.Internal;
 using PipeNet.Transport.Tcp;
 
 namespace PipeNet;
@@ -9,7 +10,7 @@ namespace PipeNet;
 /// A TCP or Unix socket server with rampart/Node events: <c>connection</c>, <c>listening</c>,
 /// <c>close</c>, <c>error</c> and <c>drop</c>. Built on <see cref="ConnectionDispatcher"/>.
 /// </summary>
-public sealed partial class NetServer : EventEmitter<NetServer>
+public sealed partial class NetServer : EventEmitter<NetServer>, IDirectConnectionApplication
 {
     private readonly ServerOptions _options;
     private readonly ConnectionDispatcherOptions _policy;
@@ -121,16 +122,27 @@ public sealed partial class NetServer : EventEmitter<NetServer>
     /// <summary>Serves one connection: the socket's own loop is the connection's task, with no state machine of its own.</summary>
     private Task ServeAsync(ConnectionContext connection)
     {
-        NetSocket socket;
         try
         {
-            socket = new NetSocket(connection, SocketOptionsForAccepted(), _options.PauseOnConnect);
+            return Serve(connection, completion: null);
         }
         catch (Exception ex)
         {
             return Task.FromException(ex); // as an async method would report it: through the task
         }
+    }
 
+    /// <summary>
+    /// Serves one connection for a dispatcher that has <see cref="ServeAsync"/> unwrapped: the socket's loop reports its
+    /// end to the dispatcher itself, so the dispatcher keeps no continuation on the loop's task.
+    /// </summary>
+    void IDirectConnectionApplication.Start(ConnectionContext connection, IApplicationCompletion completion) =>
+        Serve(connection, completion);
+
+    /// <summary>Raises <c>connection</c> with a new socket and starts its loop; throws only when the socket could not be made.</summary>
+    private Task Serve(ConnectionContext connection, IApplicationCompletion? completion)
+    {
+        var socket = new NetSocket(connection, SocketOptionsForAccepted(), _options.PauseOnConnect);
         try
         {
             Emit(s_connection, socket);
@@ -141,7 +153,7 @@ public sealed partial class NetServer : EventEmitter<NetServer>
             socket.Destroy(ex);
         }
 
-        return socket.RunAsync();
+        return socket.RunAsync(completion);
     }
 
     /// <summary>

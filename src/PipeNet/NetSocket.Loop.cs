@@ -77,7 +77,11 @@ public sealed partial class NetSocket
     /// handler still running, a codec's messages) is awaited through <see cref="OnReadAsync"/>, whose helpers allocate
     /// only when they must.
     /// </remarks>
-    internal async Task RunAsync()
+    /// <param name="completion">
+    /// The dispatcher to tell when the socket has closed, for a server socket it serves directly
+    /// (<see cref="IDirectConnectionApplication"/>); <c>null</c> when the returned task is what is awaited.
+    /// </param>
+    internal async Task RunAsync(IApplicationCompletion? completion = null)
     {
         if (_options.DispatchToThreadPool)
         {
@@ -149,7 +153,23 @@ public sealed partial class NetSocket
             Extras.UnhandledError = ex;
         }
 
-        FinishClose();
+        if (completion is null)
+        {
+            FinishClose();
+            return;
+        }
+
+        Exception? failure = null;
+        try
+        {
+            FinishClose();
+        }
+        catch (Exception ex)
+        {
+            failure = ex; // what would have faulted the task, reported where the task is not awaited
+        }
+
+        completion.Complete(failure);
     }
 
     /// <summary>

@@ -47,12 +47,12 @@ public sealed partial class NetSocket : EventEmitter<NetSocket>
     private static readonly EventSlot s_lookup = DefineEvent("lookup", "Action<LookupResult> or Action", s_lookupShapes);
     private static readonly EventSlot s_connect = DefineEvent("connect", "Action or Action<NetSocket>", s_plainShapes);
     private static readonly EventSlot s_ready = DefineEvent("ready", "Action or Action<NetSocket>", s_plainShapes);
-    private static readonly EventSlot s_data = DefineEvent("data", "Action<ReadOnlySequence<byte>>, Func<ReadOnlySequence<byte>, ValueTask>, Action<string> (after SetEncoding) or Action", s_dataShapes);
+    private static readonly EventSlot s_data = DefineEvent("data", "Action<ReadOnlySequence<byte>>, Func<ReadOnlySequence<byte>, ValueTask>, Action<string> (after SetEncoding) or Action", inline: true, s_dataShapes);
     private static readonly EventSlot s_drain = DefineEvent("drain", "Action or Action<NetSocket>", s_plainShapes);
     private static readonly EventSlot s_end = DefineEvent("end", "Action or Action<NetSocket>", s_plainShapes);
     private static readonly EventSlot s_timeout = DefineEvent("timeout", "Action or Action<NetSocket>", s_plainShapes);
-    private static readonly EventSlot s_close = DefineEvent("close", "Action<bool> (hadError) or Action", s_closeShapes);
-    private static readonly EventSlot s_error = DefineEvent("error", "Action<Exception> or Action", s_errorShapes);
+    private static readonly EventSlot s_close = DefineEvent("close", "Action<bool> (hadError) or Action", inline: true, s_closeShapes);
+    private static readonly EventSlot s_error = DefineEvent("error", "Action<Exception> or Action", inline: true, s_errorShapes);
 
     // Every field below is paid by every connection a server holds, idle or not: what only some sockets need lives in
     // SocketExtras, the pipes are read from the connection when used, and the socket is its own lock (its monitor

@@ -179,6 +179,59 @@ public sealed class EventEmitterTests
         Assert.Contains("'tick'", error.Message);
     }
 
+    [Fact]
+    public async Task InlineEventsBehaveAsTableEventsAlongsideThem()
+    {
+        var emitter = new InlineProbe();
+        var calls = new List<string>();
+        Action first = () => calls.Add("first");
+        emitter.On("one", first).Once("one", () => calls.Add("once")).On("one", first)
+            .On("three", () => calls.Add("three")).On("table", () => calls.Add("table"));
+
+        emitter.Raise().Raise();
+        Assert.Equal(["first", "once", "first", "three", "table", "first", "first", "three", "table"], calls);
+        Assert.Equal(2, emitter.ListenerCount("one"));
+        Assert.Equal(0, emitter.ListenerCount("two"));
+
+        emitter.Off("one", first).RemoveAllListeners("three");
+        calls.Clear();
+        emitter.Raise();
+        Assert.Equal(["first", "table"], calls);
+
+        // Registrations racing on one inline field all land, and a once-handler there runs once across threads.
+        const int Threads = 8, PerThread = 50;
+        using var start = new Barrier(Threads);
+        await Task.WhenAll(Enumerable.Range(0, Threads).Select(_ => OnOwnThread(() =>
+        {
+            start.SignalAndWait();
+            for (int i = 0; i < PerThread; i++)
+            {
+                emitter.On("two", () => { });
+            }
+        }))).WithTimeout();
+        Assert.Equal(Threads * PerThread, emitter.ListenerCount("two"));
+
+        int runs = 0;
+        emitter.RemoveAllListeners("two").Once("two", () => { Interlocked.Increment(ref runs); });
+        using var go = new Barrier(Threads);
+        await Task.WhenAll(Enumerable.Range(0, Threads).Select(_ => OnOwnThread(() =>
+        {
+            go.SignalAndWait();
+            emitter.Trigger("two");
+        }))).WithTimeout();
+        Assert.Equal(1, runs);
+
+        emitter.RemoveAllListeners();
+        Assert.Equal(0, emitter.ListenerCount("one") + emitter.ListenerCount("table"));
+    }
+
+    [Fact]
+    public void AtMostThreeEventsOfATypeAreInline()
+    {
+        var error = Assert.Throws<InvalidOperationException>(InlineProbe.DefineFourthInline);
+        Assert.Contains("'four'", error.Message);
+    }
+
     /// <summary>Runs <paramref name="work"/> on a thread of its own, so threads meeting at a barrier need not wait for the pool to grow.</summary>
     private static Task OnOwnThread(Action work) =>
         Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -196,5 +249,28 @@ public sealed class EventEmitterTests
         }
 
         public void Tick(int value) => Emit(s_tick, value);
+    }
+
+    private sealed class InlineProbe : EventEmitter<InlineProbe>
+    {
+        private static readonly EventSlot s_one = DefineEvent("one", "Action", inline: true, typeof(Action));
+        private static readonly EventSlot s_two = DefineEvent("two", "Action", inline: true, typeof(Action));
+        private static readonly EventSlot s_three = DefineEvent("three", "Action", inline: true, typeof(Action));
+        private static readonly EventSlot s_table = DefineEvent("table", "Action", typeof(Action));
+
+        public static void DefineFourthInline()
+        {
+            Assert.NotNull(s_one); // the type's own definitions first
+            DefineEvent("four", "Action", inline: true, typeof(Action));
+        }
+
+        public InlineProbe Raise()
+        {
+            Emit(s_one);
+            Emit(s_two);
+            Emit(s_three);
+            Emit(s_table);
+            return this;
+        }
     }
 }

@@ -13,10 +13,11 @@ namespace PipeNet.Internal;
 /// The teardown hangs on the application's task as a delegate, with the task in <see cref="_application"/>,
 /// instead of awaiting it in an async method whose state machine box (136 bytes) would live as long as the
 /// connection; and the list of open connections is the dispatcher's idle monitor's list, which links this object
-/// itself, instead of a dictionary node per connection.
+/// itself, instead of a dictionary node per connection. An <see cref="IDirectConnectionApplication"/> reports its
+/// end through <see cref="Complete"/> instead, and needs no delegate.
 /// </remarks>
 internal sealed class DispatchedConnection(ConnectionDispatcher dispatcher, ConnectionContext connection, IConnectionBytesFeature bytes, TimeSpan? idleTimeout, long startTimestamp)
-    : IdleClock(connection, bytes, idleTimeout, dispatcher.IdleMonitor.TimeProvider.GetTimestamp())
+    : IdleClock(connection, bytes, idleTimeout, dispatcher.IdleMonitor.TimeProvider.GetTimestamp()), IApplicationCompletion
 {
     private Task? _application;
 
@@ -43,6 +44,23 @@ internal sealed class DispatchedConnection(ConnectionDispatcher dispatcher, Conn
         }
     }
 
+    /// <summary>A direct application is done: the teardown runs in the accept context, as after a task.</summary>
+    public void Complete(Exception? error)
+    {
+        if (dispatcher.AcceptContext is { } context && ExecutionContext.Capture() != context)
+        {
+            ExecutionContext.Run(context, static state =>
+            {
+                (DispatchedConnection tracked, Exception? error) = ((DispatchedConnection, Exception?))state!;
+                tracked.TearDown(error);
+            }, (this, error));
+        }
+        else
+        {
+            TearDown(error);
+        }
+    }
+
     private void OnApplicationCompletedInAcceptContext()
     {
         if (dispatcher.AcceptContext is { } context)
@@ -59,6 +77,8 @@ internal sealed class DispatchedConnection(ConnectionDispatcher dispatcher, Conn
     {
         Task application = _application!;
         _application = null;
-        dispatcher.OnApplicationCompleted(this, application);
+        TearDown(ConnectionDispatcher.FailureOf(application));
     }
+
+    private void TearDown(Exception? error) => dispatcher.OnApplicationCompleted(this, error);
 }
