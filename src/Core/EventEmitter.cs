@@ -14,8 +14,9 @@ namespace PipeNet;
 /// <c>On</c> with an <see cref="ArgumentException"/> naming the event and the shapes it accepts.
 /// Events of any other name (custom events, raised with <see cref="Trigger"/>) take <see cref="Action"/>
 /// or <see cref="Action{T}"/> of <see cref="object"/>. Raising an event allocates nothing.
-/// A type's built-in events are defined once, by <see cref="DefineEvent(string, string, Type[])"/> in static fields, and shared by all its
-/// emitters; an emitter holds only the handlers it was given, so one with no handlers costs a single null field.
+/// A type's built-in events are defined once, by <see cref="DefineEvent(string, string, Type[])"/> in static fields,
+/// and shared by all its emitters; an emitter holds only the handlers it was given, so one with no handlers costs four
+/// null fields.
 /// </remarks>
 /// <typeparam name="TSelf">The concrete emitter, returned by the chaining methods.</typeparam>
 public abstract class EventEmitter<TSelf> where TSelf : EventEmitter<TSelf>
