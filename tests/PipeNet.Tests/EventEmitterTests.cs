@@ -128,26 +128,19 @@ public sealed class EventEmitterTests
     {
         var socket = new NetSocket();
         const int Threads = 8, PerThread = 50;
-        using var start = new Barrier(Threads);
-        await Task.WhenAll(Enumerable.Range(0, Threads).Select(_ => OnOwnThread(() =>
+        await AllAtOnceAsync(Threads, () =>
         {
-            start.SignalAndWait();
             for (int i = 0; i < PerThread; i++)
             {
                 socket.On("custom", () => { }).OnEnd(() => { });
             }
-        }))).WithTimeout();
+        });
         Assert.Equal(Threads * PerThread, socket.ListenerCount("custom"));
         Assert.Equal(Threads * PerThread, socket.ListenerCount("end"));
 
         int runs = 0;
         socket.RemoveAllListeners("custom").Once("custom", () => { Interlocked.Increment(ref runs); });
-        using var go = new Barrier(Threads);
-        await Task.WhenAll(Enumerable.Range(0, Threads).Select(_ => OnOwnThread(() =>
-        {
-            go.SignalAndWait();
-            socket.Trigger("custom");
-        }))).WithTimeout();
+        await AllAtOnceAsync(Threads, () => socket.Trigger("custom"));
         Assert.Equal(1, runs);
         Assert.Equal(0, socket.ListenerCount("custom"));
         Assert.Equal(Threads * PerThread, socket.ListenerCount("end"));
@@ -200,25 +193,18 @@ public sealed class EventEmitterTests
 
         // Registrations racing on one inline field all land, and a once-handler there runs once across threads.
         const int Threads = 8, PerThread = 50;
-        using var start = new Barrier(Threads);
-        await Task.WhenAll(Enumerable.Range(0, Threads).Select(_ => OnOwnThread(() =>
+        await AllAtOnceAsync(Threads, () =>
         {
-            start.SignalAndWait();
             for (int i = 0; i < PerThread; i++)
             {
                 emitter.On("two", () => { });
             }
-        }))).WithTimeout();
+        });
         Assert.Equal(Threads * PerThread, emitter.ListenerCount("two"));
 
         int runs = 0;
         emitter.RemoveAllListeners("two").Once("two", () => { Interlocked.Increment(ref runs); });
-        using var go = new Barrier(Threads);
-        await Task.WhenAll(Enumerable.Range(0, Threads).Select(_ => OnOwnThread(() =>
-        {
-            go.SignalAndWait();
-            emitter.Trigger("two");
-        }))).WithTimeout();
+        await AllAtOnceAsync(Threads, () => emitter.Trigger("two"));
         Assert.Equal(1, runs);
 
         emitter.RemoveAllListeners();
@@ -232,9 +218,19 @@ public sealed class EventEmitterTests
         Assert.Contains("'four'", error.Message);
     }
 
-    /// <summary>Runs <paramref name="work"/> on a thread of its own, so threads meeting at a barrier need not wait for the pool to grow.</summary>
-    private static Task OnOwnThread(Action work) =>
-        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    /// <summary>
+    /// Runs <paramref name="work"/> on <paramref name="threads"/> threads of their own (so they need not wait for the
+    /// pool to grow), all released at once from a barrier.
+    /// </summary>
+    private static async Task AllAtOnceAsync(int threads, Action work)
+    {
+        using var start = new Barrier(threads);
+        await Task.WhenAll(Enumerable.Range(0, threads).Select(_ => Task.Factory.StartNew(() =>
+        {
+            start.SignalAndWait();
+            work();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))).WithTimeout();
+    }
 
     private sealed class Probe : EventEmitter<Probe>
     {
