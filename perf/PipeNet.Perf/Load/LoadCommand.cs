@@ -12,6 +12,9 @@ namespace PipeNet.Perf.Load;
 /// </summary>
 internal static class LoadCommand
 {
+    /// <summary>How many times the idle scenario's warm-up opens, serves and closes a tenth of its connections.</summary>
+    private const int IdleWarmupRounds = 3;
+
     public static async Task<int> RunAsync(CommandLine options)
     {
         IPEndPoint target = IPEndPoint.Parse(options.Require("target"));
@@ -131,8 +134,6 @@ internal static class LoadCommand
         }
     }
 
-    private const int WarmupRounds = 3;
-
     private static async Task<LoadResult> RunIdleAsync(IPEndPoint target, Scenario scenario, int connections, double settleSeconds, SyncPoint sync)
     {
         // Warm-up, as every other scenario has: a tenth of the connections are opened, served and closed before
@@ -141,7 +142,7 @@ internal static class LoadCommand
         // each: tiered compilation promotes a hot method only after a quiet spell and a number of calls, twice
         // (tier 0, then instrumented, then optimized), so a single round left that compiling, and the native
         // memory it takes, to the measured window (~100 B per held connection at 10,000).
-        for (int round = 0; round < WarmupRounds; round++)
+        for (int round = 0; round < IdleWarmupRounds; round++)
         {
             using (var warmup = new IdleHolder(target, Math.Max(1, connections / 10), scenario))
             {
@@ -151,6 +152,7 @@ internal static class LoadCommand
 
             await Task.Delay(TimeSpan.FromSeconds(settleSeconds));
         }
+
         await sync.MarkAsync("start");
         TimeSpan cpuStart = ProcessCpu.Now();
         long start = Stopwatch.GetTimestamp();
