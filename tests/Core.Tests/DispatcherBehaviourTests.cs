@@ -59,7 +59,7 @@ public sealed class DispatcherBehaviourTests
     [Fact]
     public async Task TransientAcceptErrorsAreRetriedWithBackoffAndFatalOnesSurface()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new TimerWatchingClock();
         var listener = new ScriptedListener(
             new NetException(NetErrorCode.TooManyOpenFiles, "EMFILE"),
             new NetException(NetErrorCode.TooManyOpenFiles, "EMFILE"),
@@ -69,12 +69,15 @@ public sealed class DispatcherBehaviourTests
         var dispatcher = new ConnectionDispatcher(_ => { served.TrySetResult(); return Task.CompletedTask; }, new ConnectionDispatcherOptions { TimeProvider = clock });
         await dispatcher.BindAsync(new IPEndPoint(IPAddress.Loopback, 0), listener);
 
-        // The first failure backs off 10 ms, the second 20 ms: nothing is retried before its time.
+        // The first failure backs off 10 ms, the second 20 ms: nothing is retried before its time. The clock moves
+        // only once the back-off's timer exists (a timer made after an advance would start from the advanced time).
         await listener.WaitForAttemptsAsync(1);
+        await clock.WaitForTimerAsync(TimeSpan.FromMilliseconds(10));
         clock.Advance(TimeSpan.FromMilliseconds(9));
         Assert.Equal(1, listener.Attempts);
         clock.Advance(TimeSpan.FromMilliseconds(1));
         await listener.WaitForAttemptsAsync(2);
+        await clock.WaitForTimerAsync(TimeSpan.FromMilliseconds(20));
         clock.Advance(TimeSpan.FromMilliseconds(20));
         await served.Task.WithTimeout();
 
@@ -164,6 +167,27 @@ public sealed class DispatcherBehaviourTests
     }
 
     /// <summary>A listener that plays back a script: an exception to throw, or null for an in-memory connection.</summary>
+    /// <summary>A fake clock that reports the due time of every timer made on it.</summary>
+    private sealed class TimerWatchingClock : FakeTimeProvider
+    {
+        private readonly Channel<TimeSpan> _created = Channel.CreateUnbounded<TimeSpan>();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            ITimer timer = base.CreateTimer(callback, state, dueTime, period);
+            _created.Writer.TryWrite(dueTime);
+            return timer;
+        }
+
+        /// <summary>Waits until a timer due in <paramref name="dueTime"/> was made (other timers are passed over).</summary>
+        public async Task WaitForTimerAsync(TimeSpan dueTime)
+        {
+            while (await _created.Reader.ReadAsync().AsTask().WithTimeout() != dueTime)
+            {
+            }
+        }
+    }
+
     private sealed class ScriptedListener(params Exception?[] script) : IConnectionListenerFactory, IConnectionListener
     {
         private readonly Queue<Exception?> _script = new(script);

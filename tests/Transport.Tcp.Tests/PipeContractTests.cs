@@ -153,6 +153,28 @@ public abstract class PipeContractTests(TransportEngine engine)
     }
 
     [Fact]
+    public async Task ClosingUnderAFloodIsBoundedAndThePeerSeesTheEnd()
+    {
+        // A peer that never stops sending: what is dropped before the close is bounded, so the close completes, and
+        // the flood ends with an error on the peer's side (its reset).
+        await using Pair pair = await Pair.OpenAsync(new TcpTransportOptions { Engine = engine });
+        (Socket client, ConnectionContext connection) = (pair.Client, pair.Connection);
+        Task<SocketException> flood = Assert.ThrowsAsync<SocketException>(async () =>
+        {
+            byte[] chunk = new byte[64 * 1024];
+            while (true)
+            {
+                await client.SendAsync(chunk);
+            }
+        });
+
+        ReadResult read = await connection.Transport.Input.ReadAsync().AsTask().WithTimeout();
+        connection.Transport.Input.AdvanceTo(read.Buffer.Start);
+        await connection.DisposeAsync().AsTask().WithTimeout();
+        await flood.WithTimeout();
+    }
+
+    [Fact]
     public async Task APositionFromAnotherBufferIsRefused()
     {
         await using Pair pair = await Pair.OpenAsync(new TcpTransportOptions { Engine = engine });

@@ -10,7 +10,7 @@ namespace PipeNet.Internal;
 /// </summary>
 /// <remarks>
 /// This object (104 bytes) and the continuation delegate (64) are all the dispatcher keeps per open connection.
-/// The teardown hangs on the application's task as a delegate, with the task in <see cref="_application"/>,
+/// The teardown hangs on the application's task as a delegate, with the task in <see cref="_outcome"/>,
 /// instead of awaiting it in an async method whose state machine box (136 bytes) would live as long as the
 /// connection; and the list of open connections is the dispatcher's idle monitor's list, which links this object
 /// itself, instead of a dictionary node per connection. An <see cref="IDirectConnectionApplication"/> reports its
@@ -19,7 +19,8 @@ namespace PipeNet.Internal;
 internal sealed class DispatchedConnection(ConnectionDispatcher dispatcher, ConnectionContext connection, IConnectionBytesFeature bytes, TimeSpan? idleTimeout, long startTimestamp)
     : IdleClock(connection, bytes, idleTimeout, dispatcher.IdleMonitor.TimeProvider.GetTimestamp()), IApplicationCompletion
 {
-    private Task? _application;
+    // The application's task while the teardown hangs on it, or what a direct application reported it failed with.
+    private object? _outcome;
 
     public override ConnectionIdleMonitor Monitor => dispatcher.IdleMonitor;
 
@@ -32,53 +33,41 @@ internal sealed class DispatchedConnection(ConnectionDispatcher dispatcher, Conn
     /// </summary>
     public void WhenCompleted(Task application, bool flowContext)
     {
-        _application = application;
+        _outcome = application;
         ConfiguredTaskAwaitable.ConfiguredTaskAwaiter awaiter = application.ConfigureAwait(false).GetAwaiter();
         if (flowContext)
         {
-            awaiter.OnCompleted(OnApplicationCompleted);
+            awaiter.OnCompleted(TearDown);
         }
         else
         {
-            awaiter.UnsafeOnCompleted(OnApplicationCompletedInAcceptContext);
+            awaiter.UnsafeOnCompleted(TearDownInAcceptContext);
         }
     }
 
     /// <summary>A direct application is done: the teardown runs in the accept context, as after a task.</summary>
     public void Complete(Exception? error)
     {
+        _outcome = error;
+        TearDownInAcceptContext();
+    }
+
+    private void TearDownInAcceptContext()
+    {
         if (dispatcher.AcceptContext is { } context && ExecutionContext.Capture() != context)
         {
-            ExecutionContext.Run(context, static state =>
-            {
-                (DispatchedConnection tracked, Exception? error) = ((DispatchedConnection, Exception?))state!;
-                tracked.TearDown(error);
-            }, (this, error));
+            ExecutionContext.Run(context, static state => ((DispatchedConnection)state!).TearDown(), this);
         }
         else
         {
-            TearDown(error);
+            TearDown();
         }
     }
 
-    private void OnApplicationCompletedInAcceptContext()
+    private void TearDown()
     {
-        if (dispatcher.AcceptContext is { } context)
-        {
-            ExecutionContext.Run(context, static state => ((DispatchedConnection)state!).OnApplicationCompleted(), this);
-        }
-        else
-        {
-            OnApplicationCompleted();
-        }
+        object? outcome = _outcome;
+        _outcome = null;
+        dispatcher.OnApplicationCompleted(this, outcome is Task application ? ConnectionDispatcher.FailureOf(application) : (Exception?)outcome);
     }
-
-    private void OnApplicationCompleted()
-    {
-        Task application = _application!;
-        _application = null;
-        TearDown(ConnectionDispatcher.FailureOf(application));
-    }
-
-    private void TearDown(Exception? error) => dispatcher.OnApplicationCompleted(this, error);
 }

@@ -265,6 +265,7 @@ internal sealed partial class EpollConnection
                 rarely.ReadCancellation.Dispose();
                 rarely.ReadCancellation = default;
             }
+
             return _core.GetResult(token);
         }
 

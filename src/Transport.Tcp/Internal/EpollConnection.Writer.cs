@@ -259,6 +259,7 @@ internal sealed partial class EpollConnection
                 rarely.FlushCancellation.Dispose();
                 rarely.FlushCancellation = default;
             }
+
             return _core.GetResult(token);
         }
 
