@@ -41,7 +41,9 @@ public sealed partial class ConnectionDispatcher
             allClosed = _allClosed.Task;
         }
 
+        // The grace period starts before the first request to close (its timer exists once a handler hears one).
         DispatcherLog.Stopping(_logger, ConnectionCount, timeout);
+        Task grace = allClosed.WaitAsync(timeout, _options.TimeProvider, cancellationToken);
         foreach (IdleClock tracked in _idleMonitor.Snapshot())
         {
             tracked.Connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
@@ -49,7 +51,7 @@ public sealed partial class ConnectionDispatcher
 
         try
         {
-            await allClosed.WaitAsync(timeout, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            await grace.ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {

@@ -100,16 +100,18 @@ public sealed class HappyEyeballsConnector
         void StartNext()
         {
             IPAddress address = ordered[next++];
-            observer?.OnAttempt(address);
-            pending.Add((Attempt(connect, address, attempts.Token), address));
             delay?.Cancel();
             delay?.Dispose();
             delay = null;
             if (next < ordered.Count)
             {
+                // The next attempt's delay runs from before this attempt starts, so it is never late by the start's cost.
                 delay = CancellationTokenSource.CreateLinkedTokenSource(attempts.Token);
                 delayTask = Task.Delay(_options.AttemptDelay, _options.TimeProvider, delay.Token);
             }
+
+            observer?.OnAttempt(address);
+            pending.Add((Attempt(connect, address, attempts.Token), address));
         }
 
         try

@@ -5,7 +5,6 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 using PipeNet.Transport.Tcp;
 
 namespace PipeNet.Tests;
@@ -59,7 +58,7 @@ public sealed class DispatcherBehaviourTests
     [Fact]
     public async Task TransientAcceptErrorsAreRetriedWithBackoffAndFatalOnesSurface()
     {
-        var clock = new TimerWatchingClock();
+        var clock = new WatchedClock();
         var listener = new ScriptedListener(
             new NetException(NetErrorCode.TooManyOpenFiles, "EMFILE"),
             new NetException(NetErrorCode.TooManyOpenFiles, "EMFILE"),
@@ -72,12 +71,12 @@ public sealed class DispatcherBehaviourTests
         // The first failure backs off 10 ms, the second 20 ms: nothing is retried before its time. The clock moves
         // only once the back-off's timer exists (a timer made after an advance would start from the advanced time).
         await listener.WaitForAttemptsAsync(1);
-        await clock.WaitForTimerAsync(TimeSpan.FromMilliseconds(10));
+        await clock.WaitForTimersAsync(TimeSpan.FromMilliseconds(10));
         clock.Advance(TimeSpan.FromMilliseconds(9));
         Assert.Equal(1, listener.Attempts);
         clock.Advance(TimeSpan.FromMilliseconds(1));
         await listener.WaitForAttemptsAsync(2);
-        await clock.WaitForTimerAsync(TimeSpan.FromMilliseconds(20));
+        await clock.WaitForTimersAsync(TimeSpan.FromMilliseconds(20));
         clock.Advance(TimeSpan.FromMilliseconds(20));
         await served.Task.WithTimeout();
 
@@ -167,27 +166,6 @@ public sealed class DispatcherBehaviourTests
     }
 
     /// <summary>A listener that plays back a script: an exception to throw, or null for an in-memory connection.</summary>
-    /// <summary>A fake clock that reports the due time of every timer made on it.</summary>
-    private sealed class TimerWatchingClock : FakeTimeProvider
-    {
-        private readonly Channel<TimeSpan> _created = Channel.CreateUnbounded<TimeSpan>();
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            ITimer timer = base.CreateTimer(callback, state, dueTime, period);
-            _created.Writer.TryWrite(dueTime);
-            return timer;
-        }
-
-        /// <summary>Waits until a timer due in <paramref name="dueTime"/> was made (other timers are passed over).</summary>
-        public async Task WaitForTimerAsync(TimeSpan dueTime)
-        {
-            while (await _created.Reader.ReadAsync().AsTask().WithTimeout() != dueTime)
-            {
-            }
-        }
-    }
-
     private sealed class ScriptedListener(params Exception?[] script) : IConnectionListenerFactory, IConnectionListener
     {
         private readonly Queue<Exception?> _script = new(script);

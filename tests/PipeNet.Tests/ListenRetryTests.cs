@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Time.Testing;
 
 namespace PipeNet.Tests;
 
@@ -13,7 +12,7 @@ public sealed class ListenRetryTests
     public async Task APortReleasedAfterTheFirstRetryIsListenedOn()
     {
         using Socket occupant = Occupy(out int port);
-        var clock = new RetryClock(Delay);
+        var clock = new WatchedClock();
         var errors = new List<Exception>();
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         NetServer server = Net.CreateServer(new ServerOptions { TimeProvider = clock, RetryDelay = Delay })
@@ -21,7 +20,7 @@ public sealed class ListenRetryTests
             .OnListening(() => listening.SetResult());
         server.Listen(port, "127.0.0.1");
 
-        await clock.RetryScheduledAsync(1); // the first bind met EADDRINUSE
+        await clock.WaitForTimersAsync(Delay, 1); // the first bind met EADDRINUSE
         Assert.False(server.Listening);
         occupant.Dispose();
         clock.Advance(Delay);
@@ -30,7 +29,7 @@ public sealed class ListenRetryTests
         Assert.True(server.Listening);
         Assert.Equal(port, server.Port);
         Assert.Empty(errors);
-        Assert.Equal(1, clock.RetryTimers);
+        Assert.Equal(1, clock.TimersSet(Delay));
 
         using (var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
         {
@@ -44,7 +43,7 @@ public sealed class ListenRetryTests
     public async Task APortNeverReleasedRaisesEaddrinuseAfterTheLastRetry()
     {
         using Socket occupant = Occupy(out int port);
-        var clock = new RetryClock(Delay);
+        var clock = new WatchedClock();
         var error = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
         NetServer server = Net.CreateServer(new ServerOptions { TimeProvider = clock, RetryDelay = Delay, MaxRetries = 3 })
             .OnError(e => error.SetResult(e))
@@ -53,14 +52,14 @@ public sealed class ListenRetryTests
 
         for (int retry = 1; retry <= 3; retry++)
         {
-            await clock.RetryScheduledAsync(retry);
+            await clock.WaitForTimersAsync(Delay, retry);
             Assert.False(error.Task.IsCompleted, $"error raised before retry {retry}");
             clock.Advance(Delay);
         }
 
         var failure = Assert.IsType<NetException>(await error.Task.WithTimeout());
         Assert.Equal(NetErrorCode.AddressInUse, failure.Code);
-        Assert.Equal(3, clock.RetryTimers); // four attempts, three waits
+        Assert.Equal(3, clock.TimersSet(Delay)); // four attempts, three waits
         Assert.False(server.Listening);
     }
 
@@ -68,7 +67,7 @@ public sealed class ListenRetryTests
     public async Task NoRelistenRaisesTheErrorAtOnce()
     {
         using Socket occupant = Occupy(out int port);
-        var clock = new RetryClock(Delay);
+        var clock = new WatchedClock();
         var error = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
         Net.CreateServer(new ServerOptions { TimeProvider = clock, RetryDelay = Delay, NoRelisten = true })
             .OnError(e => error.SetResult(e))
@@ -76,33 +75,33 @@ public sealed class ListenRetryTests
 
         // The fake clock never moves: an error that arrives at all arrived without a retry delay.
         Assert.Equal(NetErrorCode.AddressInUse, Assert.IsType<NetException>(await error.Task.WithTimeout()).Code);
-        Assert.Equal(0, clock.RetryTimers);
+        Assert.Equal(0, clock.TimersSet(Delay));
     }
 
     [Fact]
     public async Task OtherBindErrorsAreNotRetried()
     {
-        var clock = new RetryClock(Delay);
+        var clock = new WatchedClock();
         var error = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
         Net.CreateServer(new ServerOptions { TimeProvider = clock, RetryDelay = Delay })
             .OnError(e => error.SetResult(e))
             .Listen(0, "192.0.2.1"); // TEST-NET-1: no interface of this machine has it
 
         Assert.Equal(NetErrorCode.AddressNotAvailable, Assert.IsType<NetException>(await error.Task.WithTimeout()).Code);
-        Assert.Equal(0, clock.RetryTimers);
+        Assert.Equal(0, clock.TimersSet(Delay));
     }
 
     [Fact]
     public async Task CloseDuringTheRetryWaitStopsRetrying()
     {
         using Socket occupant = Occupy(out int port);
-        var clock = new RetryClock(Delay);
+        var clock = new WatchedClock();
         var events = new List<string>();
         NetServer server = Net.CreateServer(new ServerOptions { TimeProvider = clock, RetryDelay = Delay })
             .OnError(e => events.Add("error"))
             .OnListening(() => events.Add("listening"));
         server.Listen(port, "127.0.0.1");
-        await clock.RetryScheduledAsync(1);
+        await clock.WaitForTimersAsync(Delay, 1);
 
         await server.CloseAsync().WithTimeout();
         occupant.Dispose();
@@ -110,7 +109,7 @@ public sealed class ListenRetryTests
         clock.Advance(Delay);
 
         Assert.Empty(events);
-        Assert.Equal(1, clock.RetryTimers);
+        Assert.Equal(1, clock.TimersSet(Delay));
         Assert.False(server.Listening);
     }
 
@@ -133,54 +132,5 @@ public sealed class ListenRetryTests
         occupant.Listen();
         port = ((IPEndPoint)occupant.LocalEndPoint!).Port;
         return occupant;
-    }
-
-    /// <summary>A fake clock that tells the test when the server starts waiting to retry (a timer of the retry delay).</summary>
-    private sealed class RetryClock(TimeSpan retryDelay) : FakeTimeProvider
-    {
-        private readonly Lock _lock = new();
-        private readonly List<(int Count, TaskCompletionSource Signal)> _waiters = [];
-        private int _retryTimers;
-
-        public int RetryTimers => Volatile.Read(ref _retryTimers);
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-        {
-            ITimer timer = base.CreateTimer(callback, state, dueTime, period);
-            if (dueTime == retryDelay)
-            {
-                lock (_lock)
-                {
-                    int count = ++_retryTimers;
-                    foreach ((int wanted, TaskCompletionSource signal) in _waiters)
-                    {
-                        if (count >= wanted)
-                        {
-                            signal.TrySetResult();
-                        }
-                    }
-                }
-            }
-
-            return timer;
-        }
-
-        public Task RetryScheduledAsync(int count)
-        {
-            lock (_lock)
-            {
-                var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                if (_retryTimers >= count)
-                {
-                    signal.SetResult();
-                }
-                else
-                {
-                    _waiters.Add((count, signal));
-                }
-
-                return signal.Task.WithTimeout();
-            }
-        }
     }
 }

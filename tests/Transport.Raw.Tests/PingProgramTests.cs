@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Time.Testing;
 using PipeNet.Transport.Raw;
 using Xunit.Abstractions;
 
@@ -77,20 +76,22 @@ public partial class PingProgramTests(ITestOutputHelper output)
     public async Task ExitsWithOneWhenNoReplyComes()
     {
         // Requests on an unused protocol number reach loopback and are never answered; the clock is fake.
-        var clock = new FakeTimeProvider();
+        var clock = new WatchedClock();
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         Task<int> run = PingProgram.RunAsync(["-c", "2", "-W", "1", "127.0.0.1"], stdout, stderr, clock,
             options => RawSocket.Create(o => { o.Protocol = (RawProtocol)253; o.BufferSize = options.BufferSize; }), CancellationToken.None);
-        while (!run.IsCompleted)
-        {
-            await Task.Delay(20);
-            clock.Advance(TimeSpan.FromMilliseconds(250));
-        }
+
+        // One second: the first request's timeout and the interval before the second; another: the second's timeout.
+        TimeSpan second = TimeSpan.FromSeconds(1);
+        await clock.WaitForTimersAsync(second, 2);
+        clock.Advance(second);
+        await clock.WaitForTimersAsync(second, 3);
+        clock.Advance(second);
 
         Assert.Equal(PingProgram.ExitNoReply, await run.WithTimeout());
         string text = stdout.ToString();
-        Assert.Matches("(?m)^2 packets transmitted, 0 received, 100% packet loss, time 2[0-9]{3}ms$", text);
+        Assert.Matches("(?m)^2 packets transmitted, 0 received, 100% packet loss, time 2000ms$", text);
         Assert.DoesNotContain("bytes from", text, StringComparison.Ordinal);
         Assert.DoesNotContain("rtt", text, StringComparison.Ordinal);
     }

@@ -112,13 +112,12 @@ public class PingerTests
     public async Task TimesOutOnTheClockItWasGiven()
     {
         // A socket of an unused protocol number carries the request to loopback, where nothing answers it.
-        var clock = new FakeTimeProvider();
+        var clock = new WatchedClock();
         using var pinger = new Pinger(clock, options => RawSocket.Create(o => { o.Protocol = (RawProtocol)253; o.BufferSize = options.BufferSize; }));
 
         Task<PingReply> reply = pinger.PingAsync(IPAddress.Loopback, new PingOptions { Timeout = TimeSpan.FromSeconds(2) });
-        await Task.Delay(50);
+        await clock.WaitForTimersAsync(TimeSpan.FromSeconds(2)); // the wait for the reply has begun
         clock.Advance(TimeSpan.FromSeconds(1.9));
-        await Task.Delay(50);
         Assert.False(reply.IsCompleted);
 
         clock.Advance(TimeSpan.FromSeconds(0.1));
@@ -145,7 +144,7 @@ public class PingerTests
     [RawFact]
     public async Task SendsOneRequestPerIntervalOfItsClock()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new WatchedClock();
         using var pinger = new Pinger(clock);
         var replies = new List<PingReply>();
 
@@ -157,15 +156,15 @@ public class PingerTests
             }
         });
         await Until.TrueAsync(() => { lock (replies) { return replies.Count == 1; } }, "the first reply");
-        await Task.Delay(50);
+        await clock.WaitForTimersAsync(TimeSpan.FromSeconds(1)); // the second request waits for the clock
         lock (replies)
         {
-            Assert.Single(replies); // the second request waits for the clock
+            Assert.Single(replies);
         }
 
         clock.Advance(TimeSpan.FromSeconds(1));
         await Until.TrueAsync(() => { lock (replies) { return replies.Count == 2; } }, "the second reply");
-        await Task.Delay(50); // let the run register its next interval on the clock
+        await clock.WaitForTimersAsync(TimeSpan.FromSeconds(1), 2);
         clock.Advance(TimeSpan.FromSeconds(1));
         PingStatistics statistics = await run.WithTimeout();
 
