@@ -149,7 +149,7 @@ public sealed class DirectDnsTests(DnsmasqFixture fixture) : IClassFixture<Dnsma
         using var closed = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         string silent = closed.LocalEndPoint!.ToString()!;
-        var options = new HostResolverOptions { Timeout = TimeSpan.FromSeconds(1), Retries = 0 };
+        var options = new HostResolverOptions { Timeout = TimeSpan.FromSeconds(2), Retries = 0 }; // also the time the next server has to answer
         options.Servers.Add(silent);
         options.Servers.Add(fixture.Server.Server);
 

@@ -91,8 +91,26 @@ public sealed class MalformedResponseTests(Xunit.Abstractions.ITestOutputHelper 
         Assert.Contains("garbled.example", error.Message, StringComparison.Ordinal);
 
         Volatile.Write(ref behave, true);
-        HostInfo info = await resolver.ResolveAsync("garbled.example", AddressFamily.InterNetwork).WithTimeout();
+        HostInfo info = await ResolveAgainAsync(resolver, expected == NetErrorCode.TimedOut);
         Assert.Equal([s_addresses[0]], info.Addresses);
+    }
+
+    /// <summary>
+    /// Resolves garbled.example again. With the short timeout, a loaded machine may let a good answer come after it:
+    /// that is ETIMEDOUT, not a broken resolver, so it is asked again (a few times).
+    /// </summary>
+    private static async Task<HostInfo> ResolveAgainAsync(HostResolver resolver, bool shortTimeout)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await resolver.ResolveAsync("garbled.example", AddressFamily.InterNetwork).WithTimeout();
+            }
+            catch (NetException ex) when (shortTimeout && ex.Code == NetErrorCode.TimedOut && attempt < 10)
+            {
+            }
+        }
     }
 
     [Fact]
@@ -157,7 +175,7 @@ public sealed class MalformedResponseTests(Xunit.Abstractions.ITestOutputHelper 
     {
         int seen = 0;
         await using var server = new TestDnsServer((query, _) => Interlocked.Increment(ref seen) == 1 ? null : TestDnsMessage.Answer(query, s_addresses));
-        var options = new HostResolverOptions { Timeout = TimeSpan.FromSeconds(1), Retries = 1 };
+        var options = new HostResolverOptions { Timeout = TimeSpan.FromSeconds(2), Retries = 1 }; // also the time the retry has to be answered
         options.Servers.Add(server.Server);
 
         HostInfo info = await new HostResolver(options).ResolveAsync("flaky.example", AddressFamily.InterNetwork).WithTimeout();
