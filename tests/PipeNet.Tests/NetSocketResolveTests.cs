@@ -64,7 +64,15 @@ public sealed class NetSocketResolveTests(DnsmasqFixture fixture) : IClassFixtur
         using (listener)
         using (refuser)
         {
-            (List<string> events, NetSocket socket) = await ConnectAsync(new SocketOptions { Host = "web.pipenet.test", Port = port, Resolver = Resolver() });
+            // The refusal, not the attempt delay, starts the IPv4 attempt: a long delay keeps a loaded machine from
+            // letting the 250 ms default run out first.
+            (List<string> events, NetSocket socket) = await ConnectAsync(new SocketOptions
+            {
+                Host = "web.pipenet.test",
+                Port = port,
+                Resolver = Resolver(),
+                AutoSelectFamilyAttemptTimeout = TimeSpan.FromSeconds(30),
+            });
 
             Assert.Equal(
                 ["lookup ::1 6 ", "attempt ::1 6", "failed ::1 ECONNREFUSED", "attempt 127.0.0.1 4", "connect"],
