@@ -35,7 +35,7 @@ public sealed partial class RawSocket
     // Guarded by _stateLock.
     private bool _receivePaused;
     private bool _receiveLoopRunning;
-    private bool _receiveBusy; // reading and delivering datagrams: close waits for this, not for an idle wait
+    private bool _receiveBusy; // raising events for a received datagram: close waits for this, not for a wait or a receive
     private CancellationTokenSource? _receiveCancellation;
     private int _rentedReceiveBuffers;
     private long _oversizedDatagrams;
@@ -180,29 +180,7 @@ public sealed partial class RawSocket
                 continue;
             }
 
-            lock (_stateLock)
-            {
-                if (_closed || _receivePaused)
-                {
-                    continue;
-                }
-
-                _receiveBusy = true;
-            }
-
-            try
-            {
-                ReceiveQueuedDatagrams();
-            }
-            finally
-            {
-                lock (_stateLock)
-                {
-                    _receiveBusy = false;
-                }
-
-                TryEmitClose();
-            }
+            ReceiveQueuedDatagrams();
         }
     }
 
@@ -223,6 +201,7 @@ public sealed partial class RawSocket
                 }
 
                 int received;
+                SocketException? failure = null;
                 try
                 {
                     received = _socket.ReceiveFrom(buffer.AsSpan(0, BufferSize), s_receiveFlags, _receivedAddress);
@@ -233,27 +212,13 @@ public sealed partial class RawSocket
                 }
                 catch (SocketException ex)
                 {
-                    if (ex.SocketErrorCode != SocketError.MessageSize)
-                    {
-                        if (!IsClosed)
-                        {
-                            RaiseErrorFromLoop(NetException.FromSocketException(ex, $"{_description}: receive"));
-                        }
-
-                        return;
-                    }
-
-                    DropOversized(TooLarge(ex));
-                    received = -1; // already dropped
+                    failure = ex;
+                    received = -1;
                 }
 
-                if (received > BufferSize)
+                if (!RaiseReceived(buffer, received, failure))
                 {
-                    DropOversized(TooLarge(received));
-                }
-                else if (received >= 0)
-                {
-                    Deliver(new ReadOnlyMemory<byte>(buffer, 0, received));
+                    return;
                 }
 
                 try
@@ -277,6 +242,77 @@ public sealed partial class RawSocket
         {
             Interlocked.Decrement(ref _rentedReceiveBuffers);
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Raises what one receive gave: its datagram (<c>message</c>) or its error. An open socket only; a Close meanwhile
+    /// raises <c>close</c> after it. A datagram nobody listens for is dropped with nothing to wait for. Returns
+    /// <c>false</c> when draining must stop.
+    /// </summary>
+    private bool RaiseReceived(byte[] buffer, int received, SocketException? failure)
+    {
+        if (failure is null && received <= BufferSize && ListenerCount(s_message) == 0)
+        {
+            return true;
+        }
+
+        if (!TryEnterHandlers())
+        {
+            return false;
+        }
+
+        try
+        {
+            if (failure is { SocketErrorCode: not SocketError.MessageSize })
+            {
+                RaiseErrorFromLoop(NetException.FromSocketException(failure, $"{_description}: receive"));
+                return false;
+            }
+
+            if (failure is not null)
+            {
+                DropOversized(TooLarge(failure));
+            }
+            else if (received > BufferSize)
+            {
+                DropOversized(TooLarge(received));
+            }
+            else
+            {
+                Deliver(new ReadOnlyMemory<byte>(buffer, 0, received));
+            }
+
+            return true;
+        }
+        finally
+        {
+            ExitHandlers();
+        }
+    }
+
+    /// <summary>Marks the loop as raising events for a datagram, unless the socket is closed; <see cref="Close"/> then leaves <c>close</c> to <see cref="ExitHandlers"/>.</summary>
+    private bool TryEnterHandlers()
+    {
+        lock (_stateLock)
+        {
+            _receiveBusy = !_closed;
+            return _receiveBusy;
+        }
+    }
+
+    private void ExitHandlers()
+    {
+        bool closed;
+        lock (_stateLock)
+        {
+            _receiveBusy = false;
+            closed = _closed;
+        }
+
+        if (closed)
+        {
+            TryEmitClose();
         }
     }
 

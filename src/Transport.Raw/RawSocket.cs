@@ -162,8 +162,9 @@ public sealed partial class RawSocket : EventEmitter<RawSocket>, IDisposable
 
     /// <summary>
     /// Closes the socket: receiving stops, queued sends fail with <c>ECANCELED</c> (through their
-    /// <c>afterSend</c> or task), and <c>close</c> is raised — before this returns, unless a <c>message</c> handler
-    /// or send callback is running, in which case right after it returns. Calling it again does nothing.
+    /// <c>afterSend</c> or task), and <c>close</c> is raised — before this returns, unless a <c>message</c> handler,
+    /// an <c>error</c> handler the receive loop raised or a send callback is running, in which case right after it
+    /// returns. Calling it again does nothing.
     /// </summary>
     public void Close()
     {

@@ -87,10 +87,29 @@ public sealed class NetServerTests
         Assert.Equal(5, v4.MaxConnections);
         await v4.CloseAsync().WithTimeout();
 
-        // Family 6 with no host: IPv6 only, so an IPv4 client is refused.
-        var v6Listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var v6 = Net.CreateServer(socket => socket.OnData(_ => { })).Listen(new ListenOptions { Family = 6 }, () => v6Listening.SetResult());
-        await v6Listening.Task.WithTimeout();
+        // Family 6 with no host: IPv6 only, so an IPv4 client is refused. The test holds 127.0.0.1 at that port (bound,
+        // not listening), so that no other test's listener, nor the client's own port (a self-connect), answers there.
+        NetServer v6;
+        Socket v4Port;
+        for (int attempt = 1; ; attempt++)
+        {
+            var v6Listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            v6 = Net.CreateServer(socket => socket.OnData(_ => { })).Listen(new ListenOptions { Family = 6 }, () => v6Listening.SetResult());
+            await v6Listening.Task.WithTimeout();
+            v4Port = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                v4Port.Bind(new IPEndPoint(IPAddress.Loopback, v6.Port));
+                break;
+            }
+            catch (SocketException) when (attempt < 20)
+            {
+                v4Port.Dispose();
+                await v6.CloseAsync().WithTimeout();
+            }
+        }
+
+        using Socket heldPort = v4Port;
         using var ipv4Client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await Assert.ThrowsAsync<SocketException>(() => ipv4Client.ConnectAsync(IPAddress.Loopback, v6.Port));
         using var ipv6Client = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);

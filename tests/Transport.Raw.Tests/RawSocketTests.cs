@@ -289,6 +289,34 @@ public class RawSocketTests
     }
 
     [RawFact]
+    public async Task CloseFromAnotherThreadWaitsForTheRunningHandlerAndRaisesNoMoreMessages()
+    {
+        // Protocol 254 (RFC 3692, for experiments): datagrams no other test's socket sees.
+        using RawSocket sender = RawSocket.Create(o => o.Protocol = (RawProtocol)254);
+        RawSocket socket = RawSocket.Create(o => o.Protocol = (RawProtocol)254);
+        var inHandler = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int messages = 0, closes = 0;
+        socket.OnMessage((_, _) =>
+        {
+            Interlocked.Increment(ref messages);
+            inHandler.TrySetResult();
+            release.Task.Wait(TimeoutExtensions.DefaultTimeout);
+        });
+        socket.OnClose(() => Interlocked.Increment(ref closes));
+
+        await sender.SendAsync(new byte[8], IPAddress.Loopback);
+        await sender.SendAsync(new byte[8], IPAddress.Loopback);
+        await inHandler.Task.WithTimeout();
+        socket.Close();
+        Assert.Equal(0, Volatile.Read(ref closes)); // a handler runs: close waits for it
+
+        release.SetResult();
+        await Until.TrueAsync(() => Volatile.Read(ref closes) == 1, "close is raised once the handler returns");
+        Assert.Equal(1, Volatile.Read(ref messages)); // the second datagram is not raised after Close
+    }
+
+    [RawFact]
     public async Task AHandlerExceptionGoesToErrorAndReceivingGoesOn()
     {
         using RawSocket socket = RawSocket.Create(o => o.Protocol = RawProtocol.Icmp);
