@@ -31,13 +31,7 @@ public sealed class DirectApplicationTests
         var application = new DirectEcho();
         await using DispatcherHarness server = await DispatcherHarness.StartAsync(application.ServeAsync);
 
-        using Socket good = await SocketTestExtensions.ConnectAsync(server.EndPoint);
-        using Socket bad = await SocketTestExtensions.ConnectAsync(server.EndPoint);
-        await bad.SendAsync("boom"u8.ToArray()).WithTimeout();
-        Assert.Equal(0, await bad.ReceiveToEndAsync());
-
-        await good.SendAsync("fine"u8.ToArray()).WithTimeout();
-        Assert.Equal("fine", Encoding.ASCII.GetString(await good.ReceiveExactlyAsync(4)));
+        using Socket good = await server.AssertAFailureEndsOnlyItsOwnConnectionAsync();
         await Until.TrueAsync(() => server.Dispatcher.ConnectionCount == 1, "the failed connection is torn down"); // its FIN comes before the count
 
         // Reported before Start returns.

@@ -30,13 +30,7 @@ public sealed class DispatcherBehaviourTests
             await EchoApplication.RunAsync(connection);
         });
 
-        using Socket good = await SocketTestExtensions.ConnectAsync(server.EndPoint);
-        using Socket bad = await SocketTestExtensions.ConnectAsync(server.EndPoint);
-        await bad.SendAsync("boom"u8.ToArray()).WithTimeout();
-        Assert.Equal(0, await bad.ReceiveToEndAsync());
-
-        await good.SendAsync("fine"u8.ToArray()).WithTimeout();
-        Assert.Equal("fine", Encoding.ASCII.GetString(await good.ReceiveExactlyAsync(4)));
+        using Socket good = await server.AssertAFailureEndsOnlyItsOwnConnectionAsync();
     }
 
     [Fact]

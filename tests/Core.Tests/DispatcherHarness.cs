@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using Microsoft.AspNetCore.Connections;
 using PipeNet.Transport.Tcp;
 
@@ -22,6 +24,24 @@ internal sealed class DispatcherHarness : IAsyncDisposable
         var dispatcher = new ConnectionDispatcher(application, options);
         EndPoint endPoint = await dispatcher.BindAsync(new IPEndPoint(IPAddress.Loopback, 0), transport ?? new TcpListenerFactory()).WithTimeout();
         return new DispatcherHarness(dispatcher, endPoint);
+    }
+
+    /// <summary>
+    /// Connects two clients and sends "boom" (which the application fails on) from one: that one sees its connection end,
+    /// and the other is still echoed. Returns the good client, still connected.
+    /// </summary>
+    public async Task<Socket> AssertAFailureEndsOnlyItsOwnConnectionAsync()
+    {
+        Socket good = await SocketTestExtensions.ConnectAsync(EndPoint);
+        using (Socket bad = await SocketTestExtensions.ConnectAsync(EndPoint))
+        {
+            await bad.SendAsync("boom"u8.ToArray()).WithTimeout();
+            Assert.Equal(0, await bad.ReceiveToEndAsync());
+        }
+
+        await good.SendAsync("fine"u8.ToArray()).WithTimeout();
+        Assert.Equal("fine", Encoding.ASCII.GetString(await good.ReceiveExactlyAsync(4)));
+        return good;
     }
 
     public async ValueTask DisposeAsync() => await Dispatcher.StopAsync(TimeSpan.FromSeconds(5)).WithTimeout();
